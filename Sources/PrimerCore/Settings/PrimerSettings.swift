@@ -1,0 +1,127 @@
+/// Every setting Primer reads, parsed from environment variables (and `.env`).
+/// Names follow the original plans so existing deployments carry over.
+public struct PrimerSettings: Sendable, Equatable {
+    /// Where the SQLite file and the generated development secret live (`PRIMER_DATA_DIR`).
+    public var dataDirectory: String = "./data"
+    /// PostgreSQL URL (`DATABASE_URL`); nil means the SQLite file in the data directory.
+    public var databaseURL: String?
+    /// HS256 signing secret for access tokens (`BETTER_AUTH_SECRET`); nil until generated.
+    public var authSecret: String?
+    /// Access-token lifetime in minutes (`ACCESS_TOKEN_EXPIRE_MINUTES`).
+    public var accessTokenMinutes: Int = 15
+    /// Refresh-token (session) lifetime in days (`REFRESH_TOKEN_EXPIRE_DAYS`).
+    public var refreshTokenDays: Int = 7
+    /// Origins allowed to call the API from browsers (`CORS_ORIGINS`, comma-separated).
+    public var corsOrigins: [String] = []
+    /// bcrypt cost factor (`BCRYPT_COST`).
+    public var bcryptCost: Int = 12
+    /// Per-IP limits (`RATE_LIMIT_*`).
+    public var rateLimits = RateLimits()
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated IPs/CIDRs).
+    public var trustedProxies: [IPNetwork] = []
+    /// Failed sign-in lockout.
+    public var lockout = LockoutPolicy()
+
+    /// Per-route rate limits.
+    public struct RateLimits: Sendable, Equatable {
+        public var signup = RateLimitRule(count: 5, seconds: 60)
+        public var signin = RateLimitRule(count: 10, seconds: 60)
+        public var refresh = RateLimitRule(count: 30, seconds: 60)
+        public var general = RateLimitRule(count: 120, seconds: 60)
+
+        public init() {}
+    }
+
+    /// The minimum length of `BETTER_AUTH_SECRET` in bytes.
+    public static let minimumSecretBytes = 32
+
+    public init() {}
+
+    /// Names and one-line descriptions of every setting (for `.env.example` checks and docs).
+    public static let documentedNames = [
+        "PRIMER_DATA_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
+        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "TRUSTED_PROXIES", "LOG_LEVEL",
+    ]
+
+    /// Parses settings from `environment`. Collects every problem and throws them together;
+    /// in production a missing or weak secret and an unsafe configuration are problems too.
+    public static func load(from environment: [String: String], production: Bool) throws(SettingsError) -> PrimerSettings {
+        var settings = PrimerSettings()
+        var problems: [String] = []
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingWhitespace(), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let raw = value(name) else { return nil }
+            guard let n = Int(raw), range.contains(n) else {
+                problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(raw)')")
+                return nil
+            }
+            return n
+        }
+        func rule(_ name: String) -> RateLimitRule? {
+            guard let raw = value(name) else { return nil }
+            do { return try RateLimitRule(parsing: raw) } catch {
+                problems.append("\(name) \(error.message) (got '\(raw)')")
+                return nil
+            }
+        }
+
+        if let dir = value("PRIMER_DATA_DIR") { settings.dataDirectory = dir }
+        if let url = value("DATABASE_URL") {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                settings.databaseURL = url
+            } else {
+                problems.append("DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use SQLite)")
+            }
+        }
+        settings.authSecret = value("BETTER_AUTH_SECRET")
+        if let secret = settings.authSecret, secret.utf8.count < minimumSecretBytes, production {
+            problems.append("BETTER_AUTH_SECRET is too weak: it must be at least \(minimumSecretBytes) bytes (got \(secret.utf8.count))")
+        }
+        if settings.authSecret == nil, production {
+            problems.append("BETTER_AUTH_SECRET is missing: set it to at least \(minimumSecretBytes) random bytes, e.g. `openssl rand -hex 32`")
+        }
+        if let n = integer("ACCESS_TOKEN_EXPIRE_MINUTES", 1...1440) { settings.accessTokenMinutes = n }
+        if let n = integer("REFRESH_TOKEN_EXPIRE_DAYS", 1...365) { settings.refreshTokenDays = n }
+        if let n = integer("BCRYPT_COST", 4...31) { settings.bcryptCost = n }
+        if production, settings.bcryptCost < 10 {
+            problems.append("BCRYPT_COST must be at least 10 in production (got \(settings.bcryptCost))")
+        }
+        if let raw = value("CORS_ORIGINS") {
+            settings.corsOrigins = raw.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+            for origin in settings.corsOrigins where origin != "*" {
+                if !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.dropFirst(8).contains("/") {
+                    problems.append("CORS_ORIGINS entry '\(origin)' must be an origin like https://example.com (scheme and host, no path)")
+                }
+            }
+            if production, settings.corsOrigins.contains("*") {
+                problems.append("CORS_ORIGINS must not contain '*' in production: list the sites that embed the book")
+            }
+        }
+        if let r = rule("RATE_LIMIT_SIGNUP") { settings.rateLimits.signup = r }
+        if let r = rule("RATE_LIMIT_SIGNIN") { settings.rateLimits.signin = r }
+        if let r = rule("RATE_LIMIT_REFRESH") { settings.rateLimits.refresh = r }
+        if let r = rule("RATE_LIMIT_DEFAULT") { settings.rateLimits.general = r }
+        if let raw = value("TRUSTED_PROXIES") {
+            for item in raw.split(separator: ",") {
+                do { settings.trustedProxies.append(try IPNetwork(parsing: String(item))) } catch {
+                    problems.append("TRUSTED_PROXIES: \(error.message)")
+                }
+            }
+        }
+        if !problems.isEmpty { throw SettingsError(problems: problems) }
+        return settings
+    }
+}
+
+/// Settings that cannot be used, all listed at once.
+public struct SettingsError: Error, Equatable, CustomStringConvertible {
+    public let problems: [String]
+
+    public var description: String {
+        "Primer cannot start; fix these settings (environment or .env):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,32 @@
+import Fluent
+import PrimerCore
+import SQLKit
+import Vapor
+
+/// `GET /health`: liveness plus a database round trip.
+struct HealthController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("health", use: health)
+    }
+
+    struct HealthResponse: Content {
+        let status: String
+        let database: String
+        let version: String
+    }
+
+    @Sendable
+    func health(req: Request) async throws -> Response {
+        var databaseUp = false
+        if let sql = req.db as? any SQLDatabase {
+            do {
+                try await sql.raw("SELECT 1").run()
+                databaseUp = true
+            } catch {
+                req.logger.warning("Health check: database unreachable", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+        }
+        let body = HealthResponse(status: databaseUp ? "ok" : "degraded", database: databaseUp ? "ok" : "down", version: PrimerVersion.current)
+        return try await body.encodeResponse(status: databaseUp ? .ok : .serviceUnavailable, for: req)
+    }
+}

@@ -1,0 +1,73 @@
+import PrimerCore
+import Vapor
+
+/// Body of `POST /auth/signup`. Every field is optional at the JSON level so that all
+/// missing and invalid fields are reported together.
+struct SignupRequest: Content {
+    var email: String?
+    var password: String?
+    var software_experience: String?
+    var hardware_experience: String?
+    var programming_background: String?
+    var interests: [String]?
+    var name: String?
+
+    /// The validated sign-up, or every field problem at once.
+    func validated() throws(ValidationFailure) -> (email: EmailAddress, password: String, profile: ReaderProfile, name: String?) {
+        var failure = ValidationFailure()
+        let email = failure.check("email") { () throws(FieldProblem) in try EmailAddress(parsing: required(self.email)) }
+        let password = failure.check("password") { () throws(FieldProblem) in
+            let value = try required(self.password)
+            try PasswordPolicy.check(value)
+            return value
+        }
+        let software = failure.check("software_experience") { () throws(FieldProblem) in
+            try SoftwareExperience(parsing: required(software_experience))
+        }
+        let hardware = failure.check("hardware_experience") { () throws(FieldProblem) in
+            try HardwareExperience(parsing: required(hardware_experience))
+        }
+        let programming = failure.check("programming_background") { () throws(FieldProblem) in
+            try programming_background.map { raw throws(FieldProblem) in try ProgrammingBackground(parsing: raw) }
+        }
+        let interests = failure.check("interests") { () throws(FieldProblem) in try Interests.normalize(self.interests ?? []) }
+        let name = failure.check("name") { () throws(FieldProblem) in try DisplayName.normalize(self.name) }
+        try failure.throwIfAny()
+        let profile = ReaderProfile(
+            softwareExperience: software!, hardwareExperience: hardware!,
+            programmingBackground: programming!, interests: interests!)
+        return (email!, password!, profile, name!)
+    }
+}
+
+/// Body of `POST /auth/signin`.
+struct SigninRequest: Content {
+    var email: String?
+    var password: String?
+
+    /// The normalised email key and password; only presence is checked here, so a
+    /// malformed address gets the same 401 as an unknown one.
+    func validated() throws(ValidationFailure) -> (email: String, password: String) {
+        var failure = ValidationFailure()
+        let email = failure.check("email") { () throws(FieldProblem) in try required(self.email).trimmingWhitespace().lowercased() }
+        let password = failure.check("password") { () throws(FieldProblem) in try required(self.password) }
+        try failure.throwIfAny()
+        return (email!, password!)
+    }
+}
+
+/// Body of `POST /auth/refresh`.
+struct RefreshRequest: Content {
+    var refresh_token: String?
+}
+
+/// Body of `DELETE /account`.
+struct DeleteAccountRequest: Content {
+    var password: String?
+}
+
+/// A required value: nil or blank is "is required".
+func required(_ value: String?) throws(FieldProblem) -> String {
+    guard let value, !value.isEmpty else { throw FieldProblem("is required") }
+    return value
+}

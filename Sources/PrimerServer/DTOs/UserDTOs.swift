@@ -1,0 +1,93 @@
+import Foundation
+import Vapor
+
+/// `profile` inside user objects.
+struct ProfileResponse: Content {
+    let softwareExperience: String
+    let hardwareExperience: String
+    let programmingBackground: String?
+    let interests: [String]
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ profile: Profile) {
+        softwareExperience = profile.softwareExperience
+        hardwareExperience = profile.hardwareExperience
+        programmingBackground = profile.programmingBackground
+        interests = profile.interests
+        createdAt = profile.createdAt ?? Date()
+        updatedAt = profile.updatedAt ?? profile.createdAt ?? Date()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case softwareExperience = "software_experience", hardwareExperience = "hardware_experience"
+        case programmingBackground = "programming_background", interests
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(softwareExperience, forKey: .softwareExperience)
+        try c.encode(hardwareExperience, forKey: .hardwareExperience)
+        try c.encode(programmingBackground, forKey: .programmingBackground)  // null, not omitted
+        try c.encode(interests, forKey: .interests)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// A reader as the API shows it (`user` in AuthResponse, and `GET /profile`).
+struct UserResponse: Content {
+    let id: UUID
+    let email: String
+    let name: String?
+    let emailVerified: Bool
+    let createdAt: Date
+    let lastLoginAt: Date?
+    let profile: ProfileResponse
+
+    init(user: User, profile: Profile) throws {
+        id = try user.requireID()
+        email = user.email
+        name = user.name
+        emailVerified = user.emailVerified
+        createdAt = user.createdAt ?? Date()
+        lastLoginAt = user.lastLoginAt
+        self.profile = ProfileResponse(profile)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, name, emailVerified = "email_verified", createdAt = "created_at"
+        case lastLoginAt = "last_login_at", profile
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(email, forKey: .email)
+        try c.encode(name, forKey: .name)
+        try c.encode(emailVerified, forKey: .emailVerified)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(lastLoginAt, forKey: .lastLoginAt)
+        try c.encode(profile, forKey: .profile)
+    }
+}
+
+/// Tokens plus the reader: the answer of sign-up, sign-in and refresh.
+struct AuthResponse: Content {
+    let accessToken: String
+    let refreshToken: String
+    let tokenType: String
+    let expiresIn: Int
+    let user: UserResponse
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token", refreshToken = "refresh_token", tokenType = "token_type"
+        case expiresIn = "expires_in", user
+    }
+}
+
+/// `{"message": ...}` answers.
+struct MessageResponse: Content {
+    let message: String
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+
+/// Wraps a log handler so that secrets never reach the logs, whatever the level: SQL bind
+/// values and query inputs are dropped, and bearer tokens, JWTs, bcrypt hashes and
+/// `token=`/`password=` values in messages and metadata are masked.
+public struct RedactingLogHandler: LogHandler {
+    private var wrapped: any LogHandler
+
+    public init(wrapping handler: any LogHandler) {
+        self.wrapped = handler
+    }
+
+    public var logLevel: Logger.Level {
+        get { wrapped.logLevel }
+        set { wrapped.logLevel = newValue }
+    }
+
+    public var metadata: Logger.Metadata {
+        get { wrapped.metadata }
+        set { wrapped.metadata = newValue }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { wrapped[metadataKey: key] }
+        set { wrapped[metadataKey: key] = newValue }
+    }
+
+    /// Metadata keys whose values are query parameters (which include password hashes).
+    static let droppedKeys: Set<String> = ["binds", "input", "password", "password_hash", "refresh_token", "access_token"]
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        let cleanMetadata = metadata.map { entries in
+            Logger.Metadata(uniqueKeysWithValues: entries.map { key, value in
+                (key, Self.droppedKeys.contains(key) ? .string("<redacted>") : .string(Self.redact("\(value)")))
+            })
+        }
+        wrapped.log(level: level, message: "\(Self.redact(message.description))", metadata: cleanMetadata,
+                    source: source, file: file, function: function, line: line)
+    }
+
+    private static let patterns: [NSRegularExpression] = [
+        #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"#,  // Authorization headers
+        #"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"#,  // JWTs
+        #"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}"#,  // bcrypt hashes
+        #"(?i)((?:token|password|secret)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',;}]+"#,  // token=…, "password": …
+    ].map { try! NSRegularExpression(pattern: $0) }
+
+    /// `text` with every secret-looking part replaced by `<redacted>`.
+    public static func redact(_ text: String) -> String {
+        guard text.contains(where: { $0 == "$" || $0 == "=" || $0 == ":" || $0 == "." || $0 == " " }) else { return text }
+        var result = text
+        for pattern in patterns {
+            let range = NSRange(result.startIndex..., in: result)
+            let template = pattern.numberOfCaptureGroups > 0 ? "$1<redacted>" : "<redacted>"
+            result = pattern.stringByReplacingMatches(in: result, range: range, withTemplate: template)
+        }
+        return result
+    }
+}

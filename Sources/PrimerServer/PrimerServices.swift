@@ -1,0 +1,41 @@
+import PrimerCore
+import Vapor
+
+/// Everything the routes share, built once in `configure` and reached as `app.primer` /
+/// `req.primer`.
+struct PrimerServices: Sendable {
+    let settings: PrimerSettings
+    let tokens: TokenIssuer
+    let passwords: PasswordHasher
+    let rateLimits: any RateLimitStore
+    let lockout: any LoginLockoutStore
+    let clientAddresses: ClientAddressResolver
+    let writes: WriteGate
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = PrimerServices
+    }
+
+    /// Primer's shared services; set by `configure`.
+    var primer: PrimerServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:) has not run") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// Primer's shared services.
+    var primer: PrimerServices { application.primer }
+
+    /// The client's address: the peer, or the forwarded address when the peer is a trusted proxy.
+    var clientAddress: String {
+        primer.clientAddresses.clientAddress(
+            peer: remoteAddress?.ipAddress ?? peerAddress?.ipAddress,
+            forwardedFor: headers[.xForwardedFor])
+    }
+}

@@ -1,0 +1,52 @@
+import Fluent
+import NIOConcurrencyHelpers
+
+/// Serialises write transactions on SQLite, whose single writer would otherwise answer
+/// concurrent `BEGIN … INSERT` with "database is locked". PostgreSQL needs no gate.
+final class WriteGate: Sendable {
+    private let serialise: Bool
+    private let state = NIOLockedValueBox<(busy: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    init(serialise: Bool) {
+        self.serialise = serialise
+    }
+
+    /// Runs `work` in a database transaction, one at a time on SQLite.
+    func transaction<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard serialise else { return try await db.transaction(work) }
+        await acquire()
+        do {
+            let result = try await db.transaction(work)
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let runNow = state.withLockedValue { state -> Bool in
+                if state.busy {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.busy = true
+                return true
+            }
+            if runNow { continuation.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty {
+                state.busy = false
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}

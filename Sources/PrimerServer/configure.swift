@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+import PrimerCore
+import Vapor
+
+/// Configures `app` from `settings`: database, migrations, services, middleware and routes.
+/// `database` overrides the choice derived from the settings (tests use it).
+public func configure(_ app: Application, settings: PrimerSettings, database: DatabaseChoice? = nil) async throws {
+    let choice = database ?? settings.databaseChoice
+    if case .sqlite(let path) = choice {
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+    }
+    try choice.install(on: app)
+    app.migrations.add(PrimerMigrations.all)
+
+    let secret = try settings.authSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory, logger: app.logger)
+    app.primer = PrimerServices(
+        settings: settings,
+        tokens: await TokenIssuer.make(secret: secret, accessMinutes: settings.accessTokenMinutes, refreshDays: settings.refreshTokenDays),
+        passwords: try await PasswordHasher.make(cost: settings.bcryptCost, threadPool: app.threadPool),
+        rateLimits: InMemoryRateLimitStore(),
+        lockout: InMemoryLoginLockoutStore(policy: settings.lockout),
+        clientAddresses: ClientAddressResolver(trustedProxies: settings.trustedProxies),
+        writes: WriteGate(serialise: choice.isSQLite))
+
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(CORSOriginsMiddleware(origins: settings.corsOrigins))
+    app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(RateLimitMiddleware())
+
+    app.asyncCommands.use(UserCommand(), as: "user")
+    try routes(app)
+    await choice.tune(app.db, logger: app.logger)
+}
+
+extension PrimerSettings {
+    /// PostgreSQL when `DATABASE_URL` is set, else the SQLite file in the data directory.
+    var databaseChoice: DatabaseChoice {
+        if let url = databaseURL { return .postgres(url: url) }
+        return .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("primer.sqlite").path)
+    }
+}

@@ -1,0 +1,12 @@
+import Vapor
+
+/// Registers every route: `/health`, `/openapi.json` and the `/api/v1` API.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: OpenAPIController.load())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: AuthController())
+    try api.register(collection: SessionsController())
+    try api.register(collection: ProfileController())
+    try api.register(collection: AccountController())
+}

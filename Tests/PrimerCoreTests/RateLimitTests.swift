@@ -1,0 +1,69 @@
+import Foundation
+@testable import PrimerCore
+import Testing
+
+@Suite struct RateLimitRuleTests {
+    @Test(arguments: [("5/minute", 5, 60.0), ("10 per second", 10, 1.0), ("100/hour", 100, 3600.0), (" 3/Day ", 3, 86400.0)])
+    func rulesParse(text: String, count: Int, seconds: Double) throws {
+        #expect(try RateLimitRule(parsing: text) == RateLimitRule(count: count, seconds: seconds))
+    }
+
+    @Test(arguments: ["", "5", "0/minute", "-1/minute", "x/minute", "5/fortnight"])
+    func badRulesAreRejected(text: String) {
+        #expect(throws: FieldProblem.self) { try RateLimitRule(parsing: text) }
+    }
+
+    @Test func bucketAllowsBurstThenRefillsEvenly() async {
+        let store = InMemoryRateLimitStore()
+        let rule = RateLimitRule(count: 5, seconds: 60)
+        let t0 = Date(timeIntervalSinceReferenceDate: 1000)
+        for _ in 0..<5 { #expect(await store.consume(key: "ip", rule: rule, now: t0) == .allowed) }
+        guard case .limited(let retry) = await store.consume(key: "ip", rule: rule, now: t0) else {
+            Issue.record("sixth request was allowed"); return
+        }
+        #expect(abs(retry - 12) < 0.001)
+        #expect(await store.consume(key: "other", rule: rule, now: t0) == .allowed)
+        #expect(await store.consume(key: "ip", rule: rule, now: t0.addingTimeInterval(12)) == .allowed)
+        #expect(await store.consume(key: "ip", rule: rule, now: t0.addingTimeInterval(12)) != .allowed)
+    }
+
+    @Test func lockoutAfterTenFailuresForFifteenMinutes() async {
+        let store = InMemoryLoginLockoutStore()
+        let t0 = Date(timeIntervalSinceReferenceDate: 0)
+        for i in 0..<9 { #expect(await store.recordFailure("a@x.io", now: t0.addingTimeInterval(Double(i))) == nil) }
+        #expect(await store.lockedUntil("a@x.io", now: t0) == nil)
+        let until = await store.recordFailure("a@x.io", now: t0.addingTimeInterval(9))
+        #expect(until == t0.addingTimeInterval(909))
+        #expect(await store.lockedUntil("a@x.io", now: t0.addingTimeInterval(908)) != nil)
+        #expect(await store.lockedUntil("a@x.io", now: t0.addingTimeInterval(910)) == nil)
+        #expect(await store.lockedUntil("b@x.io", now: t0.addingTimeInterval(100)) == nil)
+    }
+
+    @Test func failuresOutsideTheWindowDoNotCount() async {
+        let store = InMemoryLoginLockoutStore()
+        let t0 = Date(timeIntervalSinceReferenceDate: 0)
+        for i in 0..<9 { await store.recordFailure("a@x.io", now: t0.addingTimeInterval(Double(i))) }
+        #expect(await store.recordFailure("a@x.io", now: t0.addingTimeInterval(901)) == nil)
+    }
+}
+
+@Suite struct ClientAddressTests {
+    @Test func networksMatch() throws {
+        #expect(try IPNetwork(parsing: "10.0.0.0/8").contains("10.200.1.1"))
+        #expect(try !IPNetwork(parsing: "10.0.0.0/8").contains("11.0.0.1"))
+        #expect(try IPNetwork(parsing: "192.168.1.7").contains("192.168.1.7"))
+        #expect(try IPNetwork(parsing: "fd00::/8").contains("fd12::1"))
+        #expect(try IPNetwork(parsing: "127.0.0.1").contains("::ffff:127.0.0.1"))
+        #expect(throws: FieldProblem.self) { try IPNetwork(parsing: "10.0.0.0/33") }
+        #expect(throws: FieldProblem.self) { try IPNetwork(parsing: "example.com") }
+    }
+
+    @Test func forwardedForIsBelievedOnlyFromTrustedPeers() throws {
+        let resolver = ClientAddressResolver(trustedProxies: [try IPNetwork(parsing: "10.0.0.0/8")])
+        #expect(resolver.clientAddress(peer: "10.0.0.2", forwardedFor: ["203.0.113.9"]) == "203.0.113.9")
+        #expect(resolver.clientAddress(peer: "10.0.0.2", forwardedFor: ["1.1.1.1, 203.0.113.9, 10.0.0.3"]) == "203.0.113.9")
+        #expect(resolver.clientAddress(peer: "198.51.100.2", forwardedFor: ["203.0.113.9"]) == "198.51.100.2")
+        #expect(resolver.clientAddress(peer: "10.0.0.2", forwardedFor: ["garbage"]) == "10.0.0.2")
+        #expect(resolver.clientAddress(peer: "10.0.0.2", forwardedFor: []) == "10.0.0.2")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+@testable import PrimerCore
+import Testing
+
+@Suite struct SettingsTests {
+    @Test func defaultsFollowThePlans() throws {
+        let settings = try PrimerSettings.load(from: [:], production: false)
+        #expect(settings.accessTokenMinutes == 15 && settings.refreshTokenDays == 7)
+        #expect(settings.bcryptCost == 12)
+        #expect(settings.rateLimits.signup == RateLimitRule(count: 5, seconds: 60))
+        #expect(settings.rateLimits.signin == RateLimitRule(count: 10, seconds: 60))
+        #expect(settings.rateLimits.refresh == RateLimitRule(count: 30, seconds: 60))
+        #expect(settings.rateLimits.general == RateLimitRule(count: 120, seconds: 60))
+        #expect(settings.dataDirectory == "./data" && settings.databaseURL == nil && settings.authSecret == nil)
+    }
+
+    @Test func environmentOverridesDefaults() throws {
+        let settings = try PrimerSettings.load(from: [
+            "PRIMER_DATA_DIR": "/var/lib/primer", "DATABASE_URL": "postgres://u:p@db:5432/primer",
+            "ACCESS_TOKEN_EXPIRE_MINUTES": "30", "REFRESH_TOKEN_EXPIRE_DAYS": "14", "CORS_ORIGINS": "https://a.io, https://b.io",
+            "RATE_LIMIT_SIGNUP": "2/minute", "TRUSTED_PROXIES": "10.0.0.0/8,127.0.0.1", "BCRYPT_COST": "11",
+        ], production: false)
+        #expect(settings.dataDirectory == "/var/lib/primer")
+        #expect(settings.databaseURL == "postgres://u:p@db:5432/primer")
+        #expect(settings.accessTokenMinutes == 30 && settings.refreshTokenDays == 14 && settings.bcryptCost == 11)
+        #expect(settings.corsOrigins == ["https://a.io", "https://b.io"])
+        #expect(settings.rateLimits.signup.count == 2)
+        #expect(settings.trustedProxies.count == 2)
+    }
+
+    @Test func productionListsEveryProblemAtOnce() {
+        do {
+            _ = try PrimerSettings.load(from: [
+                "BETTER_AUTH_SECRET": "short", "RATE_LIMIT_SIGNIN": "lots", "ACCESS_TOKEN_EXPIRE_MINUTES": "0",
+                "CORS_ORIGINS": "*", "BCRYPT_COST": "4", "DATABASE_URL": "mysql://x",
+            ], production: true)
+            Issue.record("weak production settings were accepted")
+        } catch {
+            #expect(error.problems.count == 6)
+            #expect(error.description.contains("BETTER_AUTH_SECRET is too weak"))
+            #expect(error.description.contains("RATE_LIMIT_SIGNIN"))
+            #expect(error.description.contains("ACCESS_TOKEN_EXPIRE_MINUTES"))
+            #expect(error.description.contains("CORS_ORIGINS"))
+            #expect(error.description.contains("BCRYPT_COST"))
+            #expect(error.description.contains("DATABASE_URL"))
+        }
+    }
+
+    @Test func productionRequiresASecret() {
+        #expect(throws: SettingsError.self) { try PrimerSettings.load(from: [:], production: true) }
+        #expect(throws: Never.self) { try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": String(repeating: "s", count: 32)], production: true) }
+    }
+
+    @Test func developmentAllowsAMissingSecret() throws {
+        #expect(try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": "short"], production: false).authSecret == "short")
+    }
+}

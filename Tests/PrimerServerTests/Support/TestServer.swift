@@ -1,0 +1,147 @@
+import AsyncHTTPClient
+import FluentKit
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+@testable import PrimerCore
+@testable import PrimerServer
+import SQLKit
+import Testing
+import Vapor
+
+/// The two databases every storage test runs against.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// PostgreSQL used by tests (`PRIMER_TEST_DATABASE_URL`); each test gets its own schema.
+let testPostgresURL = ProcessInfo.processInfo.environment["PRIMER_TEST_DATABASE_URL"]
+    ?? "postgres://primer:primer@127.0.0.1:5432/primer_test?tlsmode=disable"
+
+/// Settings for tests: cheap bcrypt, generous limits, a fixed secret.
+func testSettings() -> PrimerSettings {
+    var settings = PrimerSettings()
+    settings.authSecret = testSecret
+    settings.bcryptCost = 4
+    let generous = RateLimitRule(count: 1_000_000, seconds: 60)
+    settings.rateLimits.signup = generous
+    settings.rateLimits.signin = generous
+    settings.rateLimits.refresh = generous
+    settings.rateLimits.general = generous
+    settings.dataDirectory = NSTemporaryDirectory() + "primer-test-" + UUID().uuidString
+    return settings
+}
+
+let testSecret = "test-secret-0123456789abcdef0123456789abcdef"
+
+/// A Primer server listening on a loopback port, with an HTTP client that talks to it.
+final class TestServer: Sendable {
+    let app: Application
+    let baseURL: String
+    let logs: LogCapture
+
+    init(app: Application, baseURL: String, logs: LogCapture) {
+        self.app = app
+        self.baseURL = baseURL
+        self.logs = logs
+    }
+
+    /// Sends a real HTTP request. `json` is encoded as the body; `body` sends raw bytes.
+    func send(
+        _ method: HTTPMethod, _ path: String, json: Any? = nil, body: String? = nil,
+        token: String? = nil, headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])))
+        } else if let body {
+            if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 10 << 20)
+        return TestResponse(status: response.status, headers: response.headers, body: Data(buffer: bytes))
+    }
+
+    /// The SQL database, for assertions about stored rows.
+    var sql: any SQLDatabase { app.db as! any SQLDatabase }
+}
+
+/// A response with helpers to read its JSON body.
+struct TestResponse: Sendable {
+    let status: HTTPResponseStatus
+    let headers: HTTPHeaders
+    let body: Data
+
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    var array: [[String: Any]] { ((try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]]) ?? [] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var code: String? { json["code"] as? String }
+    var fields: [String: String] { (json["fields"] as? [String: String]) ?? [:] }
+}
+
+/// Runs `body` against a fresh server on `database`, migrated, then tears everything down.
+func withServer(
+    _ database: TestDatabase,
+    configure: (inout PrimerSettings) -> Void = { _ in },
+    databaseOverride: DatabaseChoice? = nil,
+    migrate: Bool = true,
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    var settings = testSettings()
+    configure(&settings)
+    let app = try await Application.make(.testing)
+    let logs = LogCapture()
+    app.logger = Logger(label: "primer.test") { _ in RedactingLogHandler(wrapping: logs.handler()) }
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let choice: DatabaseChoice = databaseOverride ?? {
+        switch database {
+        case .sqlite: return .sqlite(path: settings.dataDirectory + "/primer.sqlite")
+        case .postgres: return .postgres(url: testPostgresURL, searchPath: [schema])
+        }
+    }()
+    do {
+        try await PrimerServer.configure(app, settings: settings, database: choice)
+        if migrate {
+            if case .postgres = choice { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
+            try await app.autoMigrate()
+        }
+        app.http.server.configuration.hostname = "127.0.0.1"
+        app.http.server.configuration.port = 0
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        guard let port = app.http.server.shared.localAddress?.port else { throw TestSetupError("no port") }
+        let server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
+        do {
+            try await body(server)
+        } catch {
+            await cleanup(app, choice: choice, schema: schema, migrated: migrate)
+            throw error
+        }
+        await cleanup(app, choice: choice, schema: schema, migrated: migrate)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+private func cleanup(_ app: Application, choice: DatabaseChoice, schema: String, migrated: Bool) async {
+    await app.server.shutdown()
+    if migrated, case .postgres = choice {
+        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+    if case .sqlite(let path) = choice {
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
