@@ -11,6 +11,8 @@ struct PrimerServices: Sendable {
     let lockout: any LoginLockoutStore
     let clientAddresses: ClientAddressResolver
     let writes: WriteGate
+    /// Resolved readers by session id (see `ReaderCache`).
+    let readers: ReaderCache
 }
 
 extension Application {

@@ -18,11 +18,12 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.primer = PrimerServices(
         settings: settings,
         tokens: await TokenIssuer.make(secret: secret, accessMinutes: settings.accessTokenMinutes, refreshDays: settings.refreshTokenDays),
-        passwords: try await PasswordHasher.make(cost: settings.bcryptCost, threadPool: app.threadPool),
+        passwords: try await PasswordHasher.make(cost: settings.bcryptCost, threadPool: makeBcryptPool(app)),
         rateLimits: InMemoryRateLimitStore(),
         lockout: InMemoryLoginLockoutStore(policy: settings.lockout),
         clientAddresses: ClientAddressResolver(trustedProxies: settings.trustedProxies),
-        writes: WriteGate(serialise: choice.isSQLite))
+        writes: WriteGate(serialise: choice.isSQLite),
+        readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)))
 
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
@@ -38,6 +39,21 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.asyncCommands.use(UserCommand(), as: "user")
     try routes(app)
     await choice.tune(app.db, logger: app.logger)
+}
+
+/// A thread pool for bcrypt, one thread per core, shut down with the application.
+private func makeBcryptPool(_ app: Application) -> NIOThreadPool {
+    let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+    pool.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: pool))
+    return pool
+}
+
+private struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
+    }
 }
 
 extension PrimerSettings {

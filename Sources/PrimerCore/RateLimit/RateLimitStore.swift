@@ -8,15 +8,28 @@ public protocol RateLimitStore: Sendable {
     func consume(key: String, rule: RateLimitRule, now: Date) async -> RateLimitDecision
 }
 
+/// A store that can decide without suspending (in-process state), letting the HTTP layer
+/// skip a task hop on every request.
+public protocol SynchronousRateLimitStore: RateLimitStore {
+    /// Same as `consume`, synchronously.
+    func consumeNow(key: String, rule: RateLimitRule, now: Date) -> RateLimitDecision
+}
+
+extension SynchronousRateLimitStore {
+    public func consume(key: String, rule: RateLimitRule, now: Date) async -> RateLimitDecision {
+        consumeNow(key: key, rule: rule, now: now)
+    }
+}
+
 /// Generic cell rate algorithm (a token bucket of `count` requests refilled evenly over
 /// `seconds`), kept in process memory.
-public final class InMemoryRateLimitStore: RateLimitStore {
+public final class InMemoryRateLimitStore: SynchronousRateLimitStore {
     private let state = Mutex<[String: Double]>([:])  // key → theoretical arrival time
     private let sweepEvery = 10_000
 
     public init() {}
 
-    public func consume(key: String, rule: RateLimitRule, now: Date) async -> RateLimitDecision {
+    public func consumeNow(key: String, rule: RateLimitRule, now: Date) -> RateLimitDecision {
         let t = now.timeIntervalSinceReferenceDate
         let interval = rule.seconds / Double(rule.count)
         let burst = rule.seconds  // `count` requests' worth of tolerance

@@ -21,6 +21,9 @@ public struct PrimerSettings: Sendable, Equatable {
     public var trustedProxies: [IPNetwork] = []
     /// Failed sign-in lockout.
     public var lockout = LockoutPolicy()
+    /// Seconds a resolved reader may be served from memory (`AUTH_CACHE_SECONDS`); nil means
+    /// 30 on SQLite (one server process) and 0, off, on PostgreSQL (possibly several).
+    public var authCacheSeconds: Double?
 
     /// Per-route rate limits.
     public struct RateLimits: Sendable, Equatable {
@@ -41,7 +44,7 @@ public struct PrimerSettings: Sendable, Equatable {
     public static let documentedNames = [
         "PRIMER_DATA_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
-        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "TRUSTED_PROXIES", "LOG_LEVEL",
+        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LOG_LEVEL",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -87,6 +90,7 @@ public struct PrimerSettings: Sendable, Equatable {
         if let n = integer("ACCESS_TOKEN_EXPIRE_MINUTES", 1...1440) { settings.accessTokenMinutes = n }
         if let n = integer("REFRESH_TOKEN_EXPIRE_DAYS", 1...365) { settings.refreshTokenDays = n }
         if let n = integer("BCRYPT_COST", 4...31) { settings.bcryptCost = n }
+        if let n = integer("AUTH_CACHE_SECONDS", 0...3600) { settings.authCacheSeconds = Double(n) }
         if production, settings.bcryptCost < 10 {
             problems.append("BCRYPT_COST must be at least 10 in production (got \(settings.bcryptCost))")
         }

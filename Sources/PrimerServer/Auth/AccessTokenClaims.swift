@@ -12,6 +12,7 @@ struct AccessTokenClaims: JWTPayload {
     /// Always `"access"`.
     var type: String
 
+    /// Used by JWTKit when signing; verification is `TokenIssuer.verifyAccessToken`.
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         guard type == "access" else { throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "wrong token type") }

@@ -1,7 +1,8 @@
 import PrimerCore
 import Vapor
 
-/// bcrypt hashing and verification on the application's thread pool, never on an event loop.
+/// bcrypt hashing and verification on a dedicated thread pool, never on an event loop, and
+/// never in the way of the database's thread pool (a burst of sign-ins cannot delay queries).
 /// Long passwords are pre-hashed (see `BcryptInput`) so nothing past 72 bytes is ignored.
 struct PasswordHasher: Sendable {
     let cost: Int

@@ -1,35 +1,72 @@
 import Fluent
 import Vapor
 
-/// The signed-in reader behind a request: user, profile and the session the token belongs to.
-struct AuthenticatedReader: Authenticatable {
-    let user: User
-    let profile: Profile
-    let session: AuthSession
-
-    var userID: UUID { user.id! }
-    var sessionID: UUID { session.id! }
+/// How a request's bearer token resolved without touching the database.
+enum BearerCheck {
+    /// No Authorization header.
+    case absent
+    /// A header that is not a valid access token.
+    case invalid
+    /// A valid token whose reader was cached.
+    case cached(AuthenticatedReader)
+    /// A valid token whose session must be looked up.
+    case lookup(userID: UUID, sessionID: UUID)
 }
 
 extension Request {
-    /// Resolves the bearer token to a live session of an active user. Returns nil when no
-    /// token was sent; throws 401 `invalid_token` for a bad, expired or ended one.
-    func resolveReader() async throws -> AuthenticatedReader? {
-        guard let authorization = headers.first(name: .authorization) else { return nil }
-        guard let token = headers.bearerAuthorization?.token, !authorization.isEmpty else { throw APIError.invalidToken }
-        guard let ids = await primer.tokens.verifyAccessToken(token) else { throw APIError.invalidToken }
-        let now = Date()
-        guard let session = try await AuthSession.find(ids.sessionID, on: db),
-              session.$user.id == ids.userID, session.isLive(at: now),
-              let user = try await User.query(on: db).filter(\.$id == ids.userID).with(\.$profile).first(),
+    /// Verifies the bearer token synchronously and consults the reader cache.
+    func checkBearer(now: Date) -> BearerCheck {
+        guard headers.first(name: .authorization) != nil else { return .absent }
+        guard let token = headers.bearerAuthorization?.token,
+              let ids = primer.tokens.verifyAccessToken(token, now: now)
+        else { return .invalid }
+        if let reader = primer.readers.reader(sessionID: ids.sessionID, now: now), reader.userID == ids.userID {
+            return .cached(reader)
+        }
+        return .lookup(userID: ids.userID, sessionID: ids.sessionID)
+    }
+
+    /// Loads the session and reader from the database; throws 401 `invalid_token` when the
+    /// session has ended and 403 `account_disabled` for a deactivated user.
+    func lookUpReader(userID: UUID, sessionID: UUID, now: Date) async throws -> AuthenticatedReader {
+        guard let session = try await AuthSession.find(sessionID, on: db),
+              session.$user.id == userID, session.isLive(at: now),
+              let user = try await User.query(on: db).filter(\.$id == userID).with(\.$profile).first(),
               let profile = user.profile
         else { throw APIError.invalidToken }
         guard user.isActive else { throw APIError.accountDisabled }
-        if now.timeIntervalSince(session.lastUsedAt) > 60 {
-            try await AuthSession.query(on: db).filter(\.$id == ids.sessionID).set(\.$lastUsedAt, to: now).update()
-            session.lastUsedAt = now
+        let reader = try AuthenticatedReader(user: user, profile: profile, session: session)
+        primer.readers.store(reader, now: now)
+        return reader
+    }
+
+    /// Resolves the bearer token to a live session of an active user. Returns nil when no
+    /// token was sent; throws 401 `invalid_token` for a bad, expired or ended one.
+    func resolveReader() async throws -> AuthenticatedReader? {
+        let now = Date()
+        switch checkBearer(now: now) {
+        case .absent: return nil
+        case .invalid: throw APIError.invalidToken
+        case .cached(let reader): return touched(reader, now: now)
+        case let .lookup(userID, sessionID): return touched(try await lookUpReader(userID: userID, sessionID: sessionID, now: now), now: now)
         }
-        return AuthenticatedReader(user: user, profile: profile, session: session)
+    }
+
+    /// Records use of the session at most once a minute, without delaying the request.
+    func touched(_ reader: AuthenticatedReader, now: Date) -> AuthenticatedReader {
+        guard now.timeIntervalSince(reader.sessionLastUsedAt) > 60 else { return reader }
+        var reader = reader
+        reader.sessionLastUsedAt = now
+        primer.readers.touch(sessionID: reader.sessionID, at: now)
+        let db = self.db, logger = self.logger, sessionID = reader.sessionID
+        Task {
+            do {
+                try await AuthSession.query(on: db).filter(\.$id == sessionID).set(\.$lastUsedAt, to: now).update()
+            } catch {
+                logger.warning("Could not record session use: \(String(describing: type(of: error)))")
+            }
+        }
+        return reader
     }
 
     /// The signed-in reader; only valid behind `ReaderAuthMiddleware`.
@@ -42,11 +79,26 @@ extension Request {
 }
 
 /// Requires a valid bearer access token with a live session: 401 `not_authenticated` when
-/// none is sent, 401 `invalid_token` when it is bad, 403 `account_disabled`.
-struct ReaderAuthMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let reader = try await request.resolveReader() else { throw APIError.notAuthenticated }
-        request.auth.login(reader)
-        return try await next.respond(to: request)
+/// none is sent, 401 `invalid_token` when it is bad, 403 `account_disabled`. A cached reader
+/// is resolved on the event loop without a task hop.
+struct ReaderAuthMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let now = Date()
+        switch request.checkBearer(now: now) {
+        case .absent:
+            return request.eventLoop.makeFailedFuture(APIError.notAuthenticated)
+        case .invalid:
+            return request.eventLoop.makeFailedFuture(APIError.invalidToken)
+        case .cached(let reader):
+            request.auth.login(request.touched(reader, now: now))
+            return next.respond(to: request)
+        case let .lookup(userID, sessionID):
+            return request.eventLoop.makeFutureWithTask {
+                try await request.lookUpReader(userID: userID, sessionID: sessionID, now: now)
+            }.flatMap { reader in
+                request.auth.login(request.touched(reader, now: now))
+                return next.respond(to: request)
+            }
+        }
     }
 }

@@ -95,12 +95,14 @@ struct SessionStore {
         guard !sessionIDs.isEmpty else { return }
         try await AuthSession.query(on: request.db).filter(\.$id ~~ sessionIDs).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
+        services.readers.invalidate(sessionIDs: sessionIDs)
     }
 
     /// Ends every live session of `userID`.
     func revokeAll(userID: UUID, now: Date = Date()) async throws {
         try await AuthSession.query(on: request.db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
+        services.readers.invalidate(userID: userID)
     }
 }
 

@@ -28,7 +28,8 @@ struct UserCommand: AsyncCommand {
             try await user.save(on: app.db)
             try await AuthSession.query(on: app.db).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil)
                 .set(\.$revokedAt, to: Date()).update()
-            context.console.info("Disabled \(email) and ended its sessions")
+            app.primer.readers.invalidate(userID: try user.requireID())
+            context.console.info("Disabled \(email) and ended its sessions (a running server notices within AUTH_CACHE_SECONDS)")
         case "enable":
             user.isActive = true
             try await user.save(on: app.db)

@@ -14,7 +14,8 @@ struct AccountController: RouteCollection {
             throw APIError.invalidRequest("Confirm with your password", fields: ["password": "is required"])
         }
         let reader = try req.reader
-        guard try await req.primer.passwords.verify(password, against: reader.user.passwordHash) else {
+        let hash = try await User.find(reader.userID, on: req.db)?.passwordHash
+        guard try await req.primer.passwords.verify(password, against: hash) else {
             throw APIError(status: .forbidden, code: "invalid_password", detail: "The password is not correct",
                            fields: ["password": "is not correct"])
         }
@@ -29,6 +30,7 @@ struct AccountController: RouteCollection {
             try await Profile.query(on: db).filter(\.$user.$id == userID).delete()
             try await User.query(on: db).filter(\.$id == userID).delete()
         }
+        req.primer.readers.invalidate(userID: userID)
         return MessageResponse(message: "Account deleted")
     }
 }

@@ -11,17 +11,19 @@ struct ProfileController: RouteCollection {
         profile.put(use: update)
     }
 
+    /// Synchronous: the reader is already resolved, often from the cache.
     @Sendable
-    func show(req: Request) async throws -> UserResponse {
-        let reader = try req.reader
-        return try UserResponse(user: reader.user, profile: reader.profile)
+    func show(req: Request) throws -> UserResponse {
+        UserResponse(try req.reader)
     }
 
     @Sendable
     func update(req: Request) async throws -> UserResponse {
         let change = try req.content.decode(UpdateProfileRequest.self).validated()
         let reader = try req.reader
-        let user = reader.user, profile = reader.profile
+        guard let user = try await User.query(on: req.db).filter(\.$id == reader.userID).with(\.$profile).first(),
+              let profile = user.profile
+        else { throw APIError.invalidToken }
         var values = profile.readerProfile
         var name = user.name
         let changes = values.apply(change, name: &name)
@@ -36,6 +38,7 @@ struct ProfileController: RouteCollection {
             if changes.contains(where: { $0.field == "name" }) { try await user.save(on: db) }
             try await event.create(on: db)
         }
+        req.primer.readers.invalidate(userID: reader.userID)
         return try UserResponse(user: user, profile: profile)
     }
 

@@ -10,13 +10,13 @@ struct ProfileResponse: Content {
     let createdAt: Date
     let updatedAt: Date
 
-    init(_ profile: Profile) {
+    init(_ profile: ProfileSnapshot) {
         softwareExperience = profile.softwareExperience
         hardwareExperience = profile.hardwareExperience
         programmingBackground = profile.programmingBackground
         interests = profile.interests
-        createdAt = profile.createdAt ?? Date()
-        updatedAt = profile.updatedAt ?? profile.createdAt ?? Date()
+        createdAt = profile.createdAt
+        updatedAt = profile.updatedAt
     }
 
     enum CodingKeys: String, CodingKey {
@@ -53,7 +53,17 @@ struct UserResponse: Content {
         emailVerified = user.emailVerified
         createdAt = user.createdAt ?? Date()
         lastLoginAt = user.lastLoginAt
-        self.profile = ProfileResponse(profile)
+        self.profile = ProfileResponse(ProfileSnapshot(profile))
+    }
+
+    init(_ reader: AuthenticatedReader) {
+        id = reader.userID
+        email = reader.email
+        name = reader.name
+        emailVerified = reader.emailVerified
+        createdAt = reader.createdAt
+        lastLoginAt = reader.lastLoginAt
+        profile = ProfileResponse(reader.profile)
     }
 
     enum CodingKeys: String, CodingKey {

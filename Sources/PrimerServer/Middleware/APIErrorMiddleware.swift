@@ -4,15 +4,12 @@ import Vapor
 /// Turns every error into `{"detail", "code", "fields"?}` JSON with the right status.
 /// Decoding problems become 400 `invalid_request` with the offending field; anything
 /// unexpected is logged and answered with a generic 500 that reveals nothing.
-struct APIErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct APIErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             var logger = request.application.logger
             logger[metadataKey: "request_id"] = .string(request.id)
-            let apiError = Self.translate(error, logger: logger)
-            return Self.response(for: apiError)
+            return Self.response(for: Self.translate(error, logger: logger))
         }
     }
 

@@ -2,7 +2,7 @@ import Vapor
 
 /// CORS for the origins in `CORS_ORIGINS`: answers preflights and adds headers to answers
 /// for listed origins only. Other origins get no CORS headers at all.
-struct CORSOriginsMiddleware: AsyncMiddleware {
+struct CORSOriginsMiddleware: Middleware {
     let allowed: Set<String>
     let allowAny: Bool
 
@@ -11,12 +11,19 @@ struct CORSOriginsMiddleware: AsyncMiddleware {
         self.allowAny = origins.contains("*")
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard let origin = request.headers.first(name: .origin), allowAny || allowed.contains(origin) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         let isPreflight = request.method == .OPTIONS && request.headers.first(name: .accessControlRequestMethod) != nil
-        let response = isPreflight ? Response(status: .noContent) : try await next.respond(to: request)
+        let response = isPreflight ? request.eventLoop.makeSucceededFuture(Response(status: .noContent)) : next.respond(to: request)
+        return response.map { response in
+            addHeaders(to: response, origin: origin, preflight: isPreflight)
+            return response
+        }
+    }
+
+    private func addHeaders(to response: Response, origin: String, preflight isPreflight: Bool) {
         response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
         response.headers.replaceOrAdd(name: .vary, value: "Origin")
         response.headers.replaceOrAdd(name: .accessControlAllowCredentials, value: "true")
@@ -26,6 +33,5 @@ struct CORSOriginsMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .accessControlAllowHeaders, value: "Authorization, Content-Type, X-Request-Id")
             response.headers.replaceOrAdd(name: .accessControlMaxAge, value: "600")
         }
-        return response
     }
 }

@@ -3,19 +3,18 @@ import Vapor
 
 /// One structured log line per request: method, path (never the query string), status,
 /// duration and request id. Bodies and headers are never logged.
-struct RequestLogMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct RequestLogMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = NIODeadline.now()
-        let response: Response
-        do {
-            response = try await next.respond(to: request)
-        } catch {
-            log(request, status: 500, start: start)
-            throw error
+        return next.respond(to: request).always { result in
+            switch result {
+            case .success(let response):
+                response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
+                log(request, status: response.status.code, start: start)
+            case .failure:
+                log(request, status: 500, start: start)
+            }
         }
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
-        log(request, status: response.status.code, start: start)
-        return response
     }
 
     private func log(_ request: Request, status: UInt, start: NIODeadline) {
