@@ -78,8 +78,8 @@ for conns in 50 1000; do
 done
 
 echo "==> POST /api/v1/auth/signin (bcrypt cost 12, 16 connections)"
-result[primer_signin]=$(run_wrk primer-signin "$PRIMER_PORT" 16 -s Benchmarks/signin.lua "http://127.0.0.1:$PRIMER_PORT/api/v1/auth/signin")
-result[peer_signin]=$(run_wrk peer-signin "$PEER_PORT" 16 -s Benchmarks/signin.lua "http://127.0.0.1:$PEER_PORT/api/v1/auth/signin")
+result[primer_signin]=$(run_wrk primer-signin "$PRIMER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PRIMER_PORT/api/v1/auth/signin")
+result[peer_signin]=$(run_wrk peer-signin "$PEER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PEER_PORT/api/v1/auth/signin")
 
 echo "==> GET /health while 16 sign-ins run in parallel"
 for who in primer peer; do
@@ -109,4 +109,4 @@ ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0
   echo
   echo "profile ratio primer/peer: 50 conns $(ratio "${result[primer_profile_50]}" "${result[peer_profile_50]}"), 1000 conns $(ratio "${result[primer_profile_1000]}" "${result[peer_profile_1000]}"); signin ratio $(ratio "${result[primer_signin]}" "${result[peer_signin]}")"
 } | tee "$work/summary.md"
-mkdir -p "$root/artifacts" && cp "$work/summary.md" "$root/artifacts/bench-auth.md"
+mkdir -p "$root/artifacts/bench-auth" && cp "$work"/*.txt "$work/summary.md" "$root/artifacts/bench-auth/"

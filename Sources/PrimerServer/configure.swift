@@ -25,9 +25,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         writes: WriteGate(serialise: choice.isSQLite),
         readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)))
 
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .iso8601
-    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()

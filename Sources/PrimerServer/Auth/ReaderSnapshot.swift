@@ -16,6 +16,8 @@ struct AuthenticatedReader: Authenticatable, Sendable {
     let profile: ProfileSnapshot
     let sessionExpiresAt: Date
     var sessionLastUsedAt: Date
+    /// The `GET /profile` answer, encoded once when the reader is resolved.
+    let encodedProfile: ByteBuffer
 
     init(user: User, profile: Profile, session: AuthSession) throws {
         userID = try user.requireID()
@@ -29,6 +31,7 @@ struct AuthenticatedReader: Authenticatable, Sendable {
         self.profile = ProfileSnapshot(profile)
         sessionExpiresAt = session.expiresAt
         sessionLastUsedAt = session.lastUsedAt
+        encodedProfile = ByteBuffer(data: try UserResponse.encoder.encode(UserResponse(user: user, profile: profile)))
     }
 
     /// The background used to personalise answers.

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JWT
 import PrimerCore
+import Synchronization
 
 /// Signs and verifies access tokens and mints refresh tokens.
 struct TokenIssuer: Sendable {
@@ -10,6 +11,8 @@ struct TokenIssuer: Sendable {
     let refresh: RefreshTokens
     let accessLifetime: TimeInterval
     let refreshLifetime: TimeInterval
+    /// Tokens already verified, so a token used again skips parsing and the HMAC.
+    let verified = VerifiedTokenCache()
 
     static func make(secret: String, accessMinutes: Int, refreshDays: Int) async -> TokenIssuer {
         let keys = JWTKeyCollection()
@@ -31,6 +34,7 @@ struct TokenIssuer: Sendable {
     /// is correctly signed, unexpired and of type `access`. Synchronous: it runs on the event
     /// loop without hopping (an HMAC and a small JSON decode).
     func verifyAccessToken(_ token: String, now: Date = Date()) -> (userID: UUID, sessionID: UUID)? {
+        if let known = verified.lookup(token, now: now) { return (known.userID, known.sessionID) }
         let bytes = Array(token.utf8)
         guard let parsed = try? DefaultJWTParser().parse(bytes, as: AccessTokenClaims.self),
               parsed.header.alg == "HS256",
@@ -41,6 +45,36 @@ struct TokenIssuer: Sendable {
               let userID = UUID(uuidString: parsed.payload.sub.value),
               let sessionID = UUID(uuidString: parsed.payload.sid)
         else { return nil }
+        verified.remember(token, .init(userID: userID, sessionID: sessionID, expiresAt: parsed.payload.exp.value))
         return (userID, sessionID)
+    }
+}
+
+/// Access tokens that passed verification, with their claims, until they expire. Bounded:
+/// when full it starts over. Session liveness is checked separately on every request.
+final class VerifiedTokenCache: Sendable {
+    struct Claims: Sendable {
+        let userID: UUID
+        let sessionID: UUID
+        let expiresAt: Date
+    }
+
+    private let entries = Mutex<[String: Claims]>([:])
+    private let capacity = 50_000
+
+    func lookup(_ token: String, now: Date) -> Claims? {
+        entries.withLock { entries in
+            guard let claims = entries[token] else { return nil }
+            if claims.expiresAt > now { return claims }
+            entries[token] = nil
+            return nil
+        }
+    }
+
+    func remember(_ token: String, _ claims: Claims) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = claims
+        }
     }
 }

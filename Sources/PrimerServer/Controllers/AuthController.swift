@@ -63,6 +63,7 @@ struct AuthController: RouteCollection {
             return try await sessions.open(userID: userID, on: db, now: now)
         }
         user.lastLoginAt = now
+        req.primer.readers.invalidate(userID: userID)  // cached answers show last_login_at
         return try await sessions.authResponse(user: user, profile: profile, sessionID: session.id!, refreshToken: token)
     }
 

@@ -11,10 +11,12 @@ struct ProfileController: RouteCollection {
         profile.put(use: update)
     }
 
-    /// Synchronous: the reader is already resolved, often from the cache.
+    /// Synchronous: the reader is already resolved (often from the cache) with its answer
+    /// encoded.
     @Sendable
-    func show(req: Request) throws -> UserResponse {
-        UserResponse(try req.reader)
+    func show(req: Request) throws -> Response {
+        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"],
+                 body: .init(buffer: try req.reader.encodedProfile))
     }
 
     @Sendable

@@ -38,6 +38,13 @@ struct ProfileResponse: Content {
 
 /// A reader as the API shows it (`user` in AuthResponse, and `GET /profile`).
 struct UserResponse: Content {
+    /// The API's JSON encoder (ISO-8601 dates).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
     let id: UUID
     let email: String
     let name: String?
@@ -54,16 +61,6 @@ struct UserResponse: Content {
         createdAt = user.createdAt ?? Date()
         lastLoginAt = user.lastLoginAt
         self.profile = ProfileResponse(ProfileSnapshot(profile))
-    }
-
-    init(_ reader: AuthenticatedReader) {
-        id = reader.userID
-        email = reader.email
-        name = reader.name
-        emailVerified = reader.emailVerified
-        createdAt = reader.createdAt
-        lastLoginAt = reader.lastLoginAt
-        profile = ProfileResponse(reader.profile)
     }
 
     enum CodingKeys: String, CodingKey {
