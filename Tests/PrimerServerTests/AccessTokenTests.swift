@@ -24,8 +24,9 @@ import Testing
         }
     }
 
-    @Test func lifetimeFollowsSetting() async throws {
-        try await withServer(.sqlite, configure: { $0.accessTokenMinutes = 5 }) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func lifetimeFollowsSetting(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.accessTokenMinutes = 5 }) { server in
             let response = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody())
             #expect(response.json["expires_in"] as? Int == 300)
         }
@@ -63,9 +64,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/api/v1/profile", "/api/v1/auth/sessions"])
-    func noTokenIsNotAuthenticated(path: String) async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases, ["/api/v1/profile", "/api/v1/auth/sessions"])
+    func noTokenIsNotAuthenticated(db: TestDatabase, path: String) async throws {
+        try await withServer(db) { server in
             let response = try await server.send(.GET, path)
             #expect(response.status == .unauthorized)
             #expect(response.code == "not_authenticated")
@@ -73,8 +74,9 @@ import Testing
         }
     }
 
-    @Test func nonBearerAuthorizationIsRejected() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func nonBearerAuthorizationIsRejected(db: TestDatabase) async throws {
+        try await withServer(db) { server in
             let response = try await server.send(.GET, "/api/v1/profile", headers: [("Authorization", "Basic dXNlcjpwYXNz")])
             #expect(response.status == .unauthorized)
         }

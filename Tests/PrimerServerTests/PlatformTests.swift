@@ -30,6 +30,11 @@ import Vapor
             #expect(response.status == .serviceUnavailable)
             #expect(response.json["database"] as? String == "down")
             #expect(response.json["status"] as? String == "degraded")
+            // API calls say the database is unavailable instead of failing with a 500.
+            let signin = try await server.send(.POST, "/api/v1/auth/signin", json: ["email": "a@example.com", "password": "Sturdy#Pass1"])
+            #expect(signin.status == .serviceUnavailable)
+            #expect(signin.code == "database_unavailable")
+            #expect(signin.headers.first(name: "Retry-After") == "1")
         }
     }
 
@@ -40,8 +45,9 @@ import Vapor
         return path
     }
 
-    @Test func corsAnswersListedOriginsOnly() async throws {
-        try await withServer(.sqlite, configure: { $0.corsOrigins = ["https://book.example.org"] }) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func corsAnswersListedOriginsOnly(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.corsOrigins = ["https://book.example.org"] }) { server in
             let preflight = try await server.send(.OPTIONS, "/api/v1/auth/signin", headers: [
                 ("Origin", "https://book.example.org"), ("Access-Control-Request-Method", "POST"),
                 ("Access-Control-Request-Headers", "content-type"),
@@ -62,8 +68,9 @@ import Vapor
         }
     }
 
-    @Test func openAPIDocumentsEveryAPIRoute() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func openAPIDocumentsEveryAPIRoute(db: TestDatabase) async throws {
+        try await withServer(db) { server in
             let response = try await server.send(.GET, "/openapi.json")
             #expect(response.status == .ok)
             let spec = response.json
@@ -85,8 +92,9 @@ import Vapor
         }
     }
 
-    @Test func oneLogLinePerRequestWithoutSecrets() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func oneLogLinePerRequestWithoutSecrets(db: TestDatabase) async throws {
+        try await withServer(db) { server in
             let password = "Log#Secret99"
             let reader = try await server.signUp(password: password)
             _ = try await server.signIn(reader.email, password)

@@ -5,8 +5,9 @@ import Testing
 
 /// Per-IP, per-route rate limits and client addresses behind trusted proxies.
 @Suite struct RateLimitTests {
-    @Test func signupLimitAnswers429WithRetryAfter() async throws {
-        try await withServer(.sqlite, configure: { $0.rateLimits.signup = RateLimitRule(count: 2, seconds: 60) }) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func signupLimitAnswers429WithRetryAfter(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.rateLimits.signup = RateLimitRule(count: 2, seconds: 60) }) { server in
             for _ in 0..<2 { #expect(try await server.send(.POST, "/api/v1/auth/signup", json: signupBody()).status == .created) }
             let limited = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody())
             #expect(limited.status == .tooManyRequests)
@@ -18,12 +19,13 @@ import Testing
         }
     }
 
-    @Test(arguments: [
+    @Test(arguments: TestDatabase.allCases, [
         ("signin", "/api/v1/auth/signin"), ("refresh", "/api/v1/auth/refresh"), ("default", "/health"),
     ])
-    func eachRouteClassHasItsLimit(kind: String, path: String) async throws {
+    func eachRouteClassHasItsLimit(db: TestDatabase, example: (String, String)) async throws {
+        let (kind, path) = example
         let rule = RateLimitRule(count: 3, seconds: 60)
-        try await withServer(.sqlite, configure: { settings in
+        try await withServer(db, configure: { settings in
             switch kind {
             case "signin": settings.rateLimits.signin = rule
             case "refresh": settings.rateLimits.refresh = rule
@@ -41,9 +43,10 @@ import Testing
         }
     }
 
-    @Test func forwardedForCountsOnlyFromTrustedProxies() async throws {
+    @Test(arguments: TestDatabase.allCases)
+    func forwardedForCountsOnlyFromTrustedProxies(db: TestDatabase) async throws {
         let rule = RateLimitRule(count: 1, seconds: 60)
-        try await withServer(.sqlite, configure: {
+        try await withServer(db, configure: {
             $0.rateLimits.general = rule
             $0.trustedProxies = [try! IPNetwork(parsing: "127.0.0.0/8")]
         }) { server in
@@ -54,7 +57,7 @@ import Testing
             #expect(second.status == .tooManyRequests)
             #expect(other.status == .ok)
         }
-        try await withServer(.sqlite, configure: { $0.rateLimits.general = rule }) { server in
+        try await withServer(db, configure: { $0.rateLimits.general = rule }) { server in
             // Untrusted peer: the header is ignored, so both requests come from 127.0.0.1.
             let first = try await server.send(.GET, "/health", headers: [("X-Forwarded-For", "203.0.113.7")])
             let second = try await server.send(.GET, "/health", headers: [("X-Forwarded-For", "203.0.113.8")])
@@ -63,8 +66,9 @@ import Testing
         }
     }
 
-    @Test func sessionsRecordTheForwardedAddress() async throws {
-        try await withServer(.sqlite, configure: { $0.trustedProxies = [try! IPNetwork(parsing: "127.0.0.1")] }) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func sessionsRecordTheForwardedAddress(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.trustedProxies = [try! IPNetwork(parsing: "127.0.0.1")] }) { server in
             let reader = try await server.signUp()
             _ = try await server.signIn(reader.email, reader.password, headers: [("X-Forwarded-For", "192.0.2.44")])
             let sessions = try await server.send(.GET, "/api/v1/auth/sessions", token: reader.accessToken).array

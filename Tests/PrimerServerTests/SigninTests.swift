@@ -63,8 +63,9 @@ import Testing
         }
     }
 
-    @Test func lockoutAnswersTheSameForUnknownEmails() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func lockoutAnswersTheSameForUnknownEmails(db: TestDatabase) async throws {
+        try await withServer(db) { server in
             for _ in 0..<10 {
                 _ = try await server.send(.POST, "/api/v1/auth/signin", json: ["email": "ghost@example.com", "password": "Wrong#Pass1"])
             }
@@ -74,8 +75,9 @@ import Testing
         }
     }
 
-    @Test func missingCredentialsAre400() async throws {
-        try await withServer(.sqlite) { server in
+    @Test(arguments: TestDatabase.allCases)
+    func missingCredentialsAre400(db: TestDatabase) async throws {
+        try await withServer(db) { server in
             let response = try await server.send(.POST, "/api/v1/auth/signin", json: ["email": "a@example.com"])
             #expect(response.status == .badRequest)
             #expect(response.fields == ["password": "is required"])

@@ -70,13 +70,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [
+    @Test(arguments: TestDatabase.allCases, [
         ("Sh0rt!a", "at least 8"), ("alllowercase1!", "uppercase"), ("ALLUPPERCASE1!", "lowercase"),
         ("NoDigitsHere!", "digit"), ("NoSymbols123", "neither a letter nor a digit"),
         (String(repeating: "Aa1!", count: 33), "at most 128"),
     ])
-    func passwordRuleIsEnforced(password: String, problem: String) async throws {
-        try await withServer(.sqlite) { server in
+    func passwordRuleIsEnforced(db: TestDatabase, example: (String, String)) async throws {
+        let (password, problem) = example
+        try await withServer(db) { server in
             let response = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody(password: password))
             #expect(response.status == .badRequest)
             #expect(response.fields["password"]?.contains(problem) == true, "\(response.fields)")

@@ -38,6 +38,12 @@ struct APIErrorMiddleware: Middleware {
             return translate(decoding)
         case let abort as any AbortError:
             return translate(abort)
+        case _ where DatabaseAvailability.isUnavailable(error):
+            logger.warning("Database unavailable: \(String(reflecting: type(of: error)))")
+            var unavailable = APIError(status: .serviceUnavailable, code: "database_unavailable",
+                                       detail: "The database is busy or unreachable; please retry shortly")
+            unavailable.headers.add(name: "Retry-After", value: "1")
+            return unavailable
         default:
             logger.error("Unhandled error: \(String(reflecting: type(of: error)))", metadata: ["error": "\(error)"])
             return APIError(status: .internalServerError, code: "internal_error", detail: "Something went wrong on our side")

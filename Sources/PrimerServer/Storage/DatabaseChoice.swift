@@ -9,8 +9,9 @@ import Vapor
 public enum DatabaseChoice: Sendable, Equatable {
     /// An SQLite file (the default: `<data dir>/primer.sqlite`).
     case sqlite(path: String)
-    /// PostgreSQL at `url`; `searchPath` selects schemas (tests use one schema each).
-    case postgres(url: String, searchPath: [String]? = nil)
+    /// PostgreSQL at `url`; `searchPath` selects schemas (tests use one schema each);
+    /// at most `connectionsPerEventLoop` connections per event loop.
+    case postgres(url: String, searchPath: [String]? = nil, connectionsPerEventLoop: Int = 8)
 
     var isSQLite: Bool {
         if case .sqlite = self { return true }
@@ -22,10 +23,11 @@ public enum DatabaseChoice: Sendable, Equatable {
         switch self {
         case .sqlite(let path):
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        case .postgres(let url, let searchPath):
+        case let .postgres(url, searchPath, connections):
             var configuration = try SQLPostgresConfiguration(url: url)
             configuration.searchPath = searchPath
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
+            app.databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: connections, sqlLogLevel: .trace), as: .psql)
         }
     }
 

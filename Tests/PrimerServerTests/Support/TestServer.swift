@@ -94,6 +94,8 @@ func withServer(
     migrate: Bool = true,
     _ body: (TestServer) async throws -> Void
 ) async throws {
+    await serverSlots.acquire()
+    defer { Task { await serverSlots.release() } }
     var settings = testSettings()
     configure(&settings)
     let app = try await Application.make(.testing)
@@ -103,7 +105,7 @@ func withServer(
     let choice: DatabaseChoice = databaseOverride ?? {
         switch database {
         case .sqlite: return .sqlite(path: settings.dataDirectory + "/primer.sqlite")
-        case .postgres: return .postgres(url: testPostgresURL, searchPath: [schema])
+        case .postgres: return .postgres(url: testPostgresURL, searchPath: [schema], connectionsPerEventLoop: 2)
         }
     }()
     do {
@@ -138,6 +140,26 @@ private func cleanup(_ app: Application, choice: DatabaseChoice, schema: String,
     try? await app.asyncShutdown()
     if case .sqlite(let path) = choice {
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+}
+
+/// At most 12 test servers at once, so parallel tests stay within PostgreSQL's connection limit.
+let serverSlots = AsyncSemaphore(permits: 12)
+
+/// A counting semaphore for async code.
+actor AsyncSemaphore {
+    private var permits: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(permits: Int) { self.permits = permits }
+
+    func acquire() async {
+        if permits > 0 { permits -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { permits += 1 } else { waiters.removeFirst().resume() }
     }
 }
 
