@@ -7,39 +7,28 @@ import Vapor
 struct AuthenticatedReader: Authenticatable, Sendable {
     let userID: UUID
     let sessionID: UUID
-    let email: String
-    let name: String?
-    let emailVerified: Bool
-    let isActive: Bool
-    let createdAt: Date
-    let lastLoginAt: Date?
-    let profile: ProfileSnapshot
+    /// The reader as the API shows it.
+    let user: UserResponse
     let sessionExpiresAt: Date
     var sessionLastUsedAt: Date
     /// The `GET /profile` answer, encoded once when the reader is resolved.
     let encodedProfile: ByteBuffer
 
     init(user: User, profile: Profile, session: AuthSession) throws {
-        userID = try user.requireID()
+        self.user = try UserResponse(user: user, profile: profile)
+        userID = self.user.id
         sessionID = try session.requireID()
-        email = user.email
-        name = user.name
-        emailVerified = user.emailVerified
-        isActive = user.isActive
-        createdAt = user.createdAt ?? Date()
-        lastLoginAt = user.lastLoginAt
-        self.profile = ProfileSnapshot(profile)
         sessionExpiresAt = session.expiresAt
         sessionLastUsedAt = session.lastUsedAt
-        encodedProfile = ByteBuffer(data: try UserResponse.encoder.encode(UserResponse(user: user, profile: profile)))
+        encodedProfile = ByteBuffer(data: try UserResponse.encoder.encode(self.user))
     }
 
     /// The background used to personalise answers.
-    var readerProfile: ReaderProfile { profile.readerProfile }
+    var readerProfile: ReaderProfile { user.profile.readerProfile }
 }
 
-/// The stored profile's values.
-struct ProfileSnapshot: Sendable, Equatable {
+/// The stored profile's values; also `profile` inside user objects in API answers.
+struct ProfileSnapshot: Sendable, Equatable, Codable {
     let softwareExperience: String
     let hardwareExperience: String
     let programmingBackground: String?
@@ -56,6 +45,23 @@ struct ProfileSnapshot: Sendable, Equatable {
         updatedAt = profile.updatedAt ?? profile.createdAt ?? Date()
     }
 
+    enum CodingKeys: String, CodingKey {
+        case softwareExperience = "software_experience", hardwareExperience = "hardware_experience"
+        case programmingBackground = "programming_background", interests
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(softwareExperience, forKey: .softwareExperience)
+        try c.encode(hardwareExperience, forKey: .hardwareExperience)
+        try c.encode(programmingBackground, forKey: .programmingBackground)  // null, not omitted
+        try c.encode(interests, forKey: .interests)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    /// The domain value; unknown stored spellings fall back to the most basic level.
     var readerProfile: ReaderProfile {
         ReaderProfile(
             softwareExperience: (try? SoftwareExperience(parsing: softwareExperience)) ?? .beginner,

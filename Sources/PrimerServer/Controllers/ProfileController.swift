@@ -26,7 +26,7 @@ struct ProfileController: RouteCollection {
         guard let user = try await User.query(on: req.db).filter(\.$id == reader.userID).with(\.$profile).first(),
               let profile = user.profile
         else { throw APIError.invalidToken }
-        var values = profile.readerProfile
+        var values = ProfileSnapshot(profile).readerProfile
         var name = user.name
         let changes = values.apply(change, name: &name)
         guard !changes.isEmpty else { return try UserResponse(user: user, profile: profile) }

@@ -1,41 +1,6 @@
 import Foundation
 import Vapor
 
-/// `profile` inside user objects.
-struct ProfileResponse: Content {
-    let softwareExperience: String
-    let hardwareExperience: String
-    let programmingBackground: String?
-    let interests: [String]
-    let createdAt: Date
-    let updatedAt: Date
-
-    init(_ profile: ProfileSnapshot) {
-        softwareExperience = profile.softwareExperience
-        hardwareExperience = profile.hardwareExperience
-        programmingBackground = profile.programmingBackground
-        interests = profile.interests
-        createdAt = profile.createdAt
-        updatedAt = profile.updatedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case softwareExperience = "software_experience", hardwareExperience = "hardware_experience"
-        case programmingBackground = "programming_background", interests
-        case createdAt = "created_at", updatedAt = "updated_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(softwareExperience, forKey: .softwareExperience)
-        try c.encode(hardwareExperience, forKey: .hardwareExperience)
-        try c.encode(programmingBackground, forKey: .programmingBackground)  // null, not omitted
-        try c.encode(interests, forKey: .interests)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-    }
-}
-
 /// A reader as the API shows it (`user` in AuthResponse, and `GET /profile`).
 struct UserResponse: Content {
     /// The API's JSON encoder (ISO-8601 dates).
@@ -51,7 +16,7 @@ struct UserResponse: Content {
     let emailVerified: Bool
     let createdAt: Date
     let lastLoginAt: Date?
-    let profile: ProfileResponse
+    let profile: ProfileSnapshot
 
     init(user: User, profile: Profile) throws {
         id = try user.requireID()
@@ -60,7 +25,7 @@ struct UserResponse: Content {
         emailVerified = user.emailVerified
         createdAt = user.createdAt ?? Date()
         lastLoginAt = user.lastLoginAt
-        self.profile = ProfileResponse(ProfileSnapshot(profile))
+        self.profile = ProfileSnapshot(profile)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -30,12 +30,4 @@ final class Profile: Model, @unchecked Sendable {
         interests = profile.interests
     }
 
-    /// The domain value; unknown stored spellings fall back to the most basic level.
-    var readerProfile: ReaderProfile {
-        ReaderProfile(
-            softwareExperience: (try? SoftwareExperience(parsing: softwareExperience)) ?? .beginner,
-            hardwareExperience: (try? HardwareExperience(parsing: hardwareExperience)) ?? .none,
-            programmingBackground: programmingBackground.flatMap { try? ProgrammingBackground(parsing: $0) },
-            interests: interests)
-    }
 }
