@@ -55,3 +55,13 @@ import Testing
         #expect(try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": "short"], production: false).authSecret == "short")
     }
 }
+
+@Suite struct EnvExampleTests {
+    @Test func envExampleListsEverySetting() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent(".env.example"), encoding: .utf8)
+        for name in PrimerSettings.documentedNames {
+            #expect(text.contains("\n\(name)="), "\(name) is missing from .env.example")
+        }
+    }
+}
