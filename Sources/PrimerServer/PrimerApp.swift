@@ -27,6 +27,7 @@ public enum PrimerApp {
                 try await configure(app, settings: settings)
                 if Self.isServe(env.arguments) {
                     try await app.autoMigrate()
+                    try await BookSync.prepareForServing(app)
                 }
                 try await app.execute()
                 try await app.asyncShutdown()

@@ -13,6 +13,10 @@ struct PrimerServices: Sendable {
     let writes: WriteGate
     /// Resolved readers by session id (see `ReaderCache`).
     let readers: ReaderCache
+    /// The loaded book and its search index.
+    let library: BookLibrary
+    /// Writes answers (`LLM_PROVIDER`).
+    let generator: any AnswerGenerator
 }
 
 extension Application {

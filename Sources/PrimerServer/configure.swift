@@ -23,7 +23,9 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         lockout: InMemoryLoginLockoutStore(policy: settings.lockout),
         clientAddresses: ClientAddressResolver(trustedProxies: settings.trustedProxies),
         writes: WriteGate(serialise: choice.isSQLite),
-        readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)))
+        readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)),
+        library: BookLibrary(),
+        generator: ExtractiveGenerator())
 
     ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
@@ -35,6 +37,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.middleware.use(RateLimitMiddleware())
 
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(IngestCommand(), as: "ingest")
     try routes(app)
     await choice.tune(app.db, logger: app.logger)
 }

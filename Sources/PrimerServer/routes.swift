@@ -9,4 +9,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: SessionsController())
     try api.register(collection: ProfileController())
     try api.register(collection: AccountController())
+    try api.register(collection: BookController())
+    try api.register(collection: QueryController())
 }

@@ -81,6 +81,7 @@ import Vapor
             for route in routes {
                 let path = "/" + route.path.map { component -> String in
                     if case .parameter(let name) = component { return "{\(name)}" }
+                    if case .catchall = component { return "{slug}" }
                     return component.description
                 }.joined(separator: "/")
                 let operation = paths[path]?[route.method.rawValue.lowercased()] as? [String: Any]

@@ -3,6 +3,8 @@
 public struct PrimerSettings: Sendable, Equatable {
     /// Where the SQLite file and the generated development secret live (`PRIMER_DATA_DIR`).
     public var dataDirectory: String = "./data"
+    /// The book folder (`PRIMER_BOOK_DIR`): Markdown/MDX pages in a Docusaurus `docs/` layout.
+    public var bookDirectory: String = "book"
     /// PostgreSQL URL (`DATABASE_URL`); nil means the SQLite file in the data directory.
     public var databaseURL: String?
     /// HS256 signing secret for access tokens (`BETTER_AUTH_SECRET`); nil until generated.
@@ -31,6 +33,10 @@ public struct PrimerSettings: Sendable, Equatable {
         public var signin = RateLimitRule(count: 10, seconds: 60)
         public var refresh = RateLimitRule(count: 30, seconds: 60)
         public var general = RateLimitRule(count: 120, seconds: 60)
+        /// Questions from a signed-in reader (per reader).
+        public var query = RateLimitRule(count: 30, seconds: 60)
+        /// Questions from signed-out clients (per address).
+        public var queryAnonymous = RateLimitRule(count: 10, seconds: 60)
 
         public init() {}
     }
@@ -42,9 +48,9 @@ public struct PrimerSettings: Sendable, Equatable {
 
     /// Names and one-line descriptions of every setting (for `.env.example` checks and docs).
     public static let documentedNames = [
-        "PRIMER_DATA_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
-        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LOG_LEVEL",
+        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LOG_LEVEL",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -73,6 +79,7 @@ public struct PrimerSettings: Sendable, Equatable {
         }
 
         if let dir = value("PRIMER_DATA_DIR") { settings.dataDirectory = dir }
+        if let dir = value("PRIMER_BOOK_DIR") { settings.bookDirectory = dir }
         if let url = value("DATABASE_URL") {
             if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
                 settings.databaseURL = url
@@ -109,6 +116,8 @@ public struct PrimerSettings: Sendable, Equatable {
         if let r = rule("RATE_LIMIT_SIGNIN") { settings.rateLimits.signin = r }
         if let r = rule("RATE_LIMIT_REFRESH") { settings.rateLimits.refresh = r }
         if let r = rule("RATE_LIMIT_DEFAULT") { settings.rateLimits.general = r }
+        if let r = rule("RATE_LIMIT_QUERY") { settings.rateLimits.query = r }
+        if let r = rule("RATE_LIMIT_QUERY_ANONYMOUS") { settings.rateLimits.queryAnonymous = r }
         if let raw = value("TRUSTED_PROXIES") {
             for item in raw.split(separator: ",") {
                 do { settings.trustedProxies.append(try IPNetwork(parsing: String(item))) } catch {

@@ -27,6 +27,7 @@ struct AccountController: RouteCollection {
             }
             try await AuthSession.query(on: db).filter(\.$user.$id == userID).delete()
             try await AuditEvent.query(on: db).filter(\.$user.$id == userID).delete()
+            try await ChatQuery.query(on: db).filter(\.$userID == userID).delete()
             try await Profile.query(on: db).filter(\.$user.$id == userID).delete()
             try await User.query(on: db).filter(\.$id == userID).delete()
         }

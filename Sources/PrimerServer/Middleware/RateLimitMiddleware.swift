@@ -14,6 +14,8 @@ struct RateLimitMiddleware: Middleware {
         case "POST /api/v1/auth/signup": rule = limits.signup
         case "POST /api/v1/auth/signin": rule = limits.signin
         case "POST /api/v1/auth/refresh": rule = limits.refresh
+        case "POST /api/v1/query", "POST /api/v1/query/stream":
+            return next.respond(to: request)  // per reader or per address, decided after auth (QueryService)
         default: rule = limits.general
         }
         let key = "\(request.clientAddress)|\(routeKey)"

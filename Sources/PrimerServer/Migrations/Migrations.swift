@@ -7,5 +7,7 @@ enum PrimerMigrations {
         M002_CreateProfiles(),
         M003_CreateSessions(),
         M004_CreateAuditEvents(),
+        M005_CreateBook(),
+        M006_CreateChatQueries(),
     ]
 }

@@ -30,6 +30,8 @@ func testSettings() -> PrimerSettings {
     settings.rateLimits.signin = generous
     settings.rateLimits.refresh = generous
     settings.rateLimits.general = generous
+    settings.rateLimits.query = generous
+    settings.rateLimits.queryAnonymous = generous
     settings.dataDirectory = NSTemporaryDirectory() + "primer-test-" + UUID().uuidString
     return settings
 }

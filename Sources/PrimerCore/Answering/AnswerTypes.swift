@@ -1,0 +1,48 @@
+/// A chunk handed to an answer generator, numbered for citation (`[1]` is the first).
+public struct SourcePassage: Sendable, Equatable {
+    public let chunk: BookChunk
+    public let score: Double
+
+    public init(chunk: BookChunk, score: Double) {
+        self.chunk = chunk
+        self.score = score
+    }
+}
+
+/// One earlier exchange of a conversation.
+public struct ConversationTurn: Sendable, Equatable {
+    public let question: String
+    public let answer: String
+
+    public init(question: String, answer: String) {
+        self.question = question
+        self.answer = answer
+    }
+}
+
+/// Everything a generator needs to answer: the question, numbered passages, the reader's
+/// profile (nil when signed out or when it could not be loaded) and earlier turns.
+public struct AnswerRequest: Sendable {
+    public let question: String
+    public let passages: [SourcePassage]
+    public let profile: ReaderProfile?
+    public let history: [ConversationTurn]
+    /// True when the passages are the reader's selected text (answer from it only).
+    public let fromSelection: Bool
+
+    public init(question: String, passages: [SourcePassage], profile: ReaderProfile?, history: [ConversationTurn] = [], fromSelection: Bool = false) {
+        self.question = question
+        self.passages = passages
+        self.profile = profile
+        self.history = history
+        self.fromSelection = fromSelection
+    }
+}
+
+/// Produces an answer as a stream of text pieces.
+public protocol AnswerGenerator: Sendable {
+    /// Stable name stored with each query (`extractive`, `openai`, `cohere`).
+    var name: String { get }
+    /// The answer, piece by piece. Errors end the stream.
+    func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error>
+}

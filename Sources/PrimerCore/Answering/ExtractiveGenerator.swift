@@ -1,0 +1,198 @@
+/// The default generator, with no model: it composes the answer from the most relevant
+/// sentences of the passages, verbatim, each followed by its citation marker `[n]`, so
+/// every sentence of the answer appears in a cited passage. It follows the reader's profile:
+/// beginners get the book's definitions of key terms first and no code unless they ask for
+/// it; advanced readers also get formulas and code from the passages; interests break ties
+/// between equally relevant sentences.
+public struct ExtractiveGenerator: AnswerGenerator {
+    public let name = "extractive"
+
+    public init() {}
+
+    /// A sentence, formula or code block of a passage.
+    struct Unit: Equatable {
+        enum Kind { case sentence, formula, code }
+        let kind: Kind
+        let text: String
+        let passage: Int  // 0-based passage index
+        let position: Int  // order within the passage
+    }
+
+    public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
+        let text = compose(request)
+        return AsyncThrowingStream { continuation in
+            // Stream sentence by sentence, like a model would.
+            for piece in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map({ $0.offset == 0 ? String($0.element) : "\n" + $0.element }) {
+                continuation.yield(piece)
+            }
+            continuation.finish()
+        }
+    }
+
+    /// The whole answer text.
+    public func compose(_ request: AnswerRequest) -> String {
+        let plan = ReadingPlan(profile: request.profile, question: request.question)
+        let units = request.passages.enumerated().flatMap { Self.units(of: $0.element.chunk.text, passage: $0.offset) }
+        let queryTerms = Set(TextTokenizer.terms(request.question))
+        guard !units.isEmpty, !queryTerms.isEmpty || request.fromSelection else { return "" }
+
+        let scored = units.map { unit in (unit, score(unit, queryTerms: queryTerms, plan: plan, passages: request.passages)) }
+        var chosen: [Unit] = []
+        // Beginners: the book's definition of the key term first.
+        if plan.definitionsFirst, let definition = scored.filter({ $0.0.kind == .sentence && Self.isDefinition($0.0.text, of: queryTerms) })
+            .max(by: { $0.1 < $1.1 })?.0 {
+            chosen.append(definition)
+        }
+        let prose = scored.filter { $0.0.kind == .sentence && $0.1 > 0 && !chosen.contains($0.0) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.passage, $0.0.position) < ($1.0.passage, $1.0.position) }
+        for (unit, _) in prose where chosen.count < plan.sentenceCount {
+            // Skip near-repeats (a glossary entry and the chapter often say the same thing).
+            if chosen.contains(where: { Self.similarity($0.text, unit.text) > 0.7 }) { continue }
+            chosen.append(unit)
+        }
+        guard !chosen.isEmpty || request.fromSelection else { return "" }
+        if chosen.isEmpty, let first = scored.first(where: { $0.0.kind == .sentence })?.0 { chosen.append(first) }
+
+        // Keep the definition first, the rest in reading order.
+        let head = plan.definitionsFirst ? Array(chosen.prefix(1)) : []
+        let body = chosen.dropFirst(head.count).sorted { ($0.passage, $0.position) < ($1.passage, $1.position) }
+        var lines = [(head + body).map { "\($0.text) [\($0.passage + 1)]" }.joined(separator: " ")]
+        if plan.includeFormulas, let formula = scored.filter({ $0.0.kind == .formula && $0.1 > 0 }).max(by: { $0.1 < $1.1 })?.0 {
+            lines.append("\(formula.text) [\(formula.passage + 1)]")
+        }
+        if plan.includeCode, let code = scored.filter({ $0.0.kind == .code && $0.1 > 0 }).max(by: { $0.1 < $1.1 })?.0 {
+            lines.append("\(code.text)\n[\(code.passage + 1)]")
+        }
+        return lines.joined(separator: "\n\n")
+    }
+
+    /// Jaccard similarity of two sentences' terms.
+    static func similarity(_ a: String, _ b: String) -> Double {
+        let x = Set(TextTokenizer.terms(a)), y = Set(TextTokenizer.terms(b))
+        guard !x.isEmpty || !y.isEmpty else { return 1 }
+        return Double(x.intersection(y).count) / Double(x.union(y).count)
+    }
+
+    /// Relevance of a unit: matched query terms (rarer in the passages counts more), the
+    /// passage's rank, and a small bonus for the reader's interests.
+    func score(_ unit: Unit, queryTerms: Set<String>, plan: ReadingPlan, passages: [SourcePassage]) -> Double {
+        let terms = Set(TextTokenizer.terms(unit.text))
+        let matched = terms.intersection(queryTerms)
+        if matched.isEmpty {
+            // A formula or code block of a top passage illustrates it even without the words.
+            return unit.kind != .sentence && unit.passage < 2 ? 1.0 / Double(unit.passage + 1) : 0
+        }
+        var score = Double(matched.count) / Double(max(queryTerms.count, 1)) * 10
+        score += 2.0 / Double(unit.passage + 1)  // earlier passages ranked higher
+        score -= Double(unit.position) * 0.05  // earlier sentences introduce the topic
+        if plan.interestTerms.contains(where: terms.contains) { score += 0.5 }
+        if unit.kind == .sentence, unit.text.count < 25 { score -= 3 }  // fragments
+        return score
+    }
+
+    /// True for sentences like "A servo motor is a motor that …" that define a query term.
+    static func isDefinition(_ sentence: String, of queryTerms: Set<String>) -> Bool {
+        let lower = sentence.lowercased()
+        guard let verb = [" is a ", " is an ", " is the ", " are ", " refers to ", " means "].compactMap({ lower.range(of: $0) }).first else {
+            return false
+        }
+        let subject = Set(TextTokenizer.terms(String(sentence[..<verb.lowerBound])))
+        return !subject.isEmpty && subject.count <= 6 && !subject.isDisjoint(with: queryTerms)
+    }
+
+    /// Splits a passage into sentences, display formulas and fenced code blocks.
+    static func units(of text: String, passage: Int) -> [Unit] {
+        var units: [Unit] = []
+        var prose: [String] = []
+        var block: [String] = []
+        var fence: Substring?
+        var inFormula = false
+        func flushProse() {
+            let paragraph = prose.joined(separator: " ").trimmingWhitespace()
+            prose = []
+            guard !paragraph.isEmpty else { return }
+            for sentence in Sentences.split(paragraph) {
+                let clean = sentence.trimmingWhitespace()
+                guard clean.count > 1, !clean.hasPrefix("|"), !clean.hasPrefix("**Note") else { continue }
+                let kind: Unit.Kind = clean.contains("$") ? .formula : .sentence
+                units.append(Unit(kind: kind, text: clean, passage: passage, position: units.count))
+            }
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.trimmingWhitespace()
+            if let open = fence {
+                block.append(line)
+                if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) {
+                    fence = nil
+                    units.append(Unit(kind: .code, text: block.joined(separator: "\n"), passage: passage, position: units.count))
+                    block = []
+                }
+                continue
+            }
+            if inFormula {
+                block.append(line)
+                if trimmed.hasSuffix("$$") {
+                    inFormula = false
+                    units.append(Unit(kind: .formula, text: block.joined(separator: "\n"), passage: passage, position: units.count))
+                    block = []
+                }
+                continue
+            }
+            if let marker = MarkdownText.codeFence(trimmed) {
+                flushProse()
+                fence = marker
+                block = [line]
+            } else if trimmed.hasPrefix("$$") {
+                flushProse()
+                block = [line]
+                if !(trimmed.count > 2 && trimmed.hasSuffix("$$")) { inFormula = true } else {
+                    units.append(Unit(kind: .formula, text: line, passage: passage, position: units.count))
+                    block = []
+                }
+            } else if trimmed.isEmpty || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.first?.isNumber == true && trimmed.contains(". ") {
+                flushProse()
+                if !trimmed.isEmpty { prose = [String(trimmed.drop(while: { $0 == "-" || $0 == "*" || $0 == " " }))] ; flushProse() }
+            } else {
+                prose.append(trimmed)
+            }
+        }
+        flushProse()
+        return units
+    }
+}
+
+/// How an answer is shaped for a reader: from the whole profile.
+struct ReadingPlan {
+    var definitionsFirst: Bool
+    var includeCode: Bool
+    var includeFormulas: Bool
+    var sentenceCount: Int
+    var interestTerms: Set<String>
+
+    init(profile: ReaderProfile?, question: String) {
+        let asksForCode = Set(TextTokenizer.terms(question)).contains { ["code", "exampl", "python", "implement", "program", "script", "snippet"].contains($0) }
+        guard let profile else {
+            self.init(definitionsFirst: false, includeCode: asksForCode, includeFormulas: false, sentenceCount: 4, interestTerms: [])
+            return
+        }
+        let interests = Set(profile.interests.flatMap { TextTokenizer.terms($0) })
+        let codeFriendly = [ProgrammingBackground.intermediate, .advanced].contains(profile.programmingBackground ?? .none)
+        switch profile.softwareExperience {
+        case .beginner:
+            self.init(definitionsFirst: true, includeCode: asksForCode, includeFormulas: false, sentenceCount: 3, interestTerms: interests)
+        case .intermediate:
+            self.init(definitionsFirst: false, includeCode: asksForCode || codeFriendly, includeFormulas: false, sentenceCount: 4, interestTerms: interests)
+        case .advanced:
+            self.init(definitionsFirst: false, includeCode: asksForCode || profile.programmingBackground != ProgrammingBackground.none,
+                      includeFormulas: true, sentenceCount: 5, interestTerms: interests)
+        }
+    }
+
+    init(definitionsFirst: Bool, includeCode: Bool, includeFormulas: Bool, sentenceCount: Int, interestTerms: Set<String>) {
+        self.definitionsFirst = definitionsFirst
+        self.includeCode = includeCode
+        self.includeFormulas = includeFormulas
+        self.sentenceCount = sentenceCount
+        self.interestTerms = interestTerms
+    }
+}

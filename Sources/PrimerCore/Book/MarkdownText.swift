@@ -1,0 +1,105 @@
+/// Turns Markdown/MDX source into the text that is indexed and quoted: MDX imports,
+/// exports and JSX tags are removed (their inner text stays), admonition fences become a
+/// plain label line, and inline markup can be flattened to plain text.
+public enum MarkdownText {
+    /// Source lines with MDX and admonition syntax removed; fenced code is left untouched.
+    public static func cleanLines(_ markdown: String) -> [String] {
+        var output: [String] = []
+        var fence: Substring?  // the opening fence of the code block we are in
+        for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let trimmed = line.trimmingWhitespace()
+            if let open = fence {
+                output.append(String(line))
+                if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
+                continue
+            }
+            if let marker = codeFence(trimmed) {
+                fence = marker
+                output.append(String(line))
+                continue
+            }
+            if trimmed.hasPrefix("import ") && (trimmed.contains(" from ") || trimmed.hasSuffix(";") || trimmed.contains("'") || trimmed.contains("\"")) { continue }
+            if trimmed.hasPrefix("export ") { continue }
+            if trimmed.hasPrefix(":::") {
+                let label = trimmed.drop(while: { $0 == ":" }).trimmingWhitespace()
+                if !label.isEmpty {
+                    let words = label.split(separator: " ", maxSplits: 1)
+                    let kind = words[0].capitalized
+                    output.append(words.count > 1 ? "**\(kind): \(words[1])**" : "**\(kind):**")
+                }
+                continue
+            }
+            output.append(stripJSX(String(line)))
+        }
+        return output
+    }
+
+    /// The fence marker (```` ``` ```` or `~~~`, possibly longer) if `line` opens a code block.
+    public static func codeFence(_ line: String) -> Substring? {
+        for mark in ["```", "~~~"] where line.hasPrefix(mark) {
+            return Substring(line.prefix(while: { $0 == mark.first }))
+        }
+        return nil
+    }
+
+    /// Removes JSX/HTML tags (`<Tabs>`, `<TabItem value="py">`, `</Tabs>`, `<br/>`) from a line,
+    /// keeping text between them. Comparisons such as `a < b` are left alone.
+    static func stripJSX(_ line: String) -> String {
+        guard line.contains("<") else { return line }
+        var result = ""
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if character == "<" {
+                let next = line.index(after: index)
+                if next < line.endIndex, line[next].isLetter || line[next] == "/" || line[next] == "!",
+                   let close = line[next...].firstIndex(of: ">") {
+                    index = line.index(after: close)
+                    continue
+                }
+            }
+            result.append(character)
+            index = line.index(after: index)
+        }
+        return result.trimmingWhitespace().isEmpty ? "" : result
+    }
+
+    /// Inline Markdown flattened to plain text: links keep their text, emphasis and code
+    /// markers go, images keep their alt text.
+    public static func plain(_ text: String) -> String {
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "!" || character == "[" {
+                let start = character == "!" ? text.index(after: index) : index
+                if start < text.endIndex, text[start] == "[",
+                   let closeBracket = text[start...].firstIndex(of: "]") {
+                    let afterBracket = text.index(after: closeBracket)
+                    if afterBracket < text.endIndex, text[afterBracket] == "(",
+                       let closeParen = text[afterBracket...].firstIndex(of: ")") {
+                        result += text[text.index(after: start)..<closeBracket]
+                        index = text.index(after: closeParen)
+                        continue
+                    }
+                }
+            }
+            if character == "*" || character == "`" || (character == "_" && isEmphasisUnderscore(text, at: index)) {
+                index = text.index(after: index)
+                continue
+            }
+            result.append(character)
+            index = text.index(after: index)
+        }
+        return result
+    }
+
+    /// `_` that starts or ends emphasis (next to a space or the text's edge), not `snake_case`.
+    private static func isEmphasisUnderscore(_ text: String, at index: String.Index) -> Bool {
+        let before = index > text.startIndex ? text[text.index(before: index)] : " "
+        let afterIndex = text.index(after: index)
+        let after = afterIndex < text.endIndex ? text[afterIndex] : " "
+        return !(before.isLetter || before.isNumber) || !(after.isLetter || after.isNumber)
+    }
+}

@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+import PrimerCore
+import Synchronization
+
+/// The book as the server holds it in memory: pages, chunks and the lexical index, loaded
+/// from the database at start-up and after each ingest. Reads are lock-free snapshots.
+final class BookLibrary: Sendable {
+    /// An immutable view of the loaded book.
+    struct Snapshot: Sendable {
+        let book: Book
+        let chunks: [BookChunk]
+        let chunksByID: [String: BookChunk]
+        let lexical: BM25Index
+        /// Each page's HTML and headings, rendered once per load.
+        let rendered: [String: (html: String, headings: [PageRenderer.Heading])]
+
+        static let empty = Snapshot(book: Book(pages: [], categories: []), chunks: [])
+
+        init(book: Book, chunks: [BookChunk]) {
+            self.book = book
+            self.chunks = chunks
+            self.chunksByID = Dictionary(chunks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            self.lexical = BM25Index(documents: chunks.map {
+                SearchDocument(id: $0.id, headings: $0.headings, body: $0.text, pageSlug: $0.pageSlug)
+            })
+            self.rendered = Dictionary(uniqueKeysWithValues: book.pages.map { ($0.slug, PageRenderer.render($0)) })
+        }
+    }
+
+    private let current = Mutex(Snapshot.empty)
+
+    /// The book as last loaded.
+    var snapshot: Snapshot { current.withLock { $0 } }
+
+    /// Reloads pages, categories and chunks from the database and rebuilds the index.
+    func reload(from db: any Database) async throws {
+        let pages = try await BookPageRecord.query(on: db).all().map(\.page)
+        let categories = try await BookCategoryRecord.query(on: db).all().map(\.category)
+        let chunks = try await BookChunkRecord.query(on: db).sort(\.$sourcePath).sort(\.$ordinal).all().map(\.chunk)
+        let snapshot = Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks)
+        current.withLock { $0 = snapshot }
+    }
+}

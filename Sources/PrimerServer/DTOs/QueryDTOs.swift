@@ -1,0 +1,88 @@
+import PrimerCore
+import Vapor
+
+/// Body of `POST /api/v1/query` and `/query/stream`.
+struct QueryRequest: Content {
+    var query: String?
+    var max_results: Int?
+    var selected_text: String?
+    var chapter: String?
+    var conversation_id: String?
+
+    /// The validated question, or every field problem at once.
+    func validated() throws(ValidationFailure) -> QueryInput {
+        var failure = ValidationFailure()
+        let text = failure.check("query") { () throws(FieldProblem) in
+            let value = try required(query?.trimmingWhitespace())
+            guard value.count <= 2000 else { throw FieldProblem("must be at most 2000 characters") }
+            return value
+        }
+        let limit = failure.check("max_results") { () throws(FieldProblem) in
+            let value = max_results ?? 5
+            guard (1...20).contains(value) else { throw FieldProblem("must be from 1 to 20") }
+            return value
+        }
+        let selection = failure.check("selected_text") { () throws(FieldProblem) in
+            guard let value = selected_text?.trimmingWhitespace(), !value.isEmpty else { return String?.none }
+            guard value.count <= 8000 else { throw FieldProblem("must be at most 8000 characters") }
+            return value
+        }
+        let conversation = failure.check("conversation_id") { () throws(FieldProblem) in
+            guard let raw = conversation_id, !raw.isEmpty else { return UUID?.none }
+            guard let id = UUID(uuidString: raw) else { throw FieldProblem("must be a UUID") }
+            return id
+        }
+        try failure.throwIfAny()
+        let chapter = chapter?.trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return QueryInput(query: text!, maxResults: limit!, selectedText: selection!, chapter: chapter?.isEmpty == false ? chapter : nil,
+                          conversationID: conversation!)
+    }
+}
+
+/// A validated question.
+struct QueryInput: Sendable {
+    let query: String
+    let maxResults: Int
+    let selectedText: String?
+    let chapter: String?
+    let conversationID: UUID?
+}
+
+/// A cited source in an answer.
+struct SourceResponse: Content, Equatable {
+    let pageURL: String
+    let pageTitle: String
+    let section: String
+    let sourcePath: String
+    let chunkText: String
+    let relevanceScore: Double
+
+    enum CodingKeys: String, CodingKey {
+        case pageURL = "page_url", pageTitle = "page_title", section, sourcePath = "source_path"
+        case chunkText = "chunk_text", relevanceScore = "relevance_score"
+    }
+}
+
+/// The answer to `POST /api/v1/query` (and the `done` event of the stream).
+struct QueryResponse: Content {
+    let queryID: UUID
+    let conversationID: UUID
+    let answer: String
+    let answered: Bool
+    let sources: [SourceResponse]
+    let personalizationApplied: Bool
+    let chunksRetrieved: Int
+    let responseTimeMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case queryID = "query_id", conversationID = "conversation_id", answer, answered, sources
+        case personalizationApplied = "personalization_applied", chunksRetrieved = "chunks_retrieved"
+        case responseTimeMs = "response_time_ms"
+    }
+}
+
+/// Body of `POST /api/v1/query/{id}/feedback`.
+struct FeedbackRequest: Content {
+    var helpful: Bool?
+    var comment: String?
+}

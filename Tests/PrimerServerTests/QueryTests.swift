@@ -1,0 +1,222 @@
+import FluentKit
+import Foundation
+@testable import PrimerCore
+@testable import PrimerServer
+import SQLKit
+import Testing
+
+/// `POST /api/v1/query`: grounded, personalised answers from the book.
+@Suite struct QueryTests {
+    static let question = "What are servo motors?"
+
+    /// Every sentence of `answer` (citation markers removed) appears in a cited source.
+    static func expectGrounded(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
+        let answer = response.json["answer"] as? String ?? ""
+        let sources = (response.json["sources"] as? [[String: Any]] ?? []).compactMap { $0["chunk_text"] as? String }
+        let markers = try! NSRegularExpression(pattern: #"\s*\[(\d+)\]"#)
+        for piece in answer.components(separatedBy: "\n\n") where !piece.isEmpty {
+            let matches = markers.matches(in: piece, range: NSRange(piece.startIndex..., in: piece))
+            #expect(!matches.isEmpty, "uncited text: \(piece)", sourceLocation: sourceLocation)
+            var start = piece.startIndex
+            for match in matches {
+                let range = Range(match.range, in: piece)!
+                let sentence = piece[start..<range.lowerBound].trimmingWhitespace()
+                let n = Int(piece[Range(match.range(at: 1), in: piece)!])!
+                #expect(n >= 1 && n <= sources.count, sourceLocation: sourceLocation)
+                if n >= 1 && n <= sources.count {
+                    let normalise = { (s: String) in s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+                    #expect(normalise(sources[n - 1]).contains(normalise(sentence)), "not in source \(n): \(sentence)", sourceLocation: sourceLocation)
+                }
+                start = range.upperBound
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func signedOutAnswerIsGroundedAndStored(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question])
+            #expect(response.status == .ok)
+            #expect(response.json["answered"] as? Bool == true)
+            #expect(response.json["personalization_applied"] as? Bool == false)
+            let sources = try #require(response.json["sources"] as? [[String: Any]])
+            #expect(!sources.isEmpty && sources.count <= 5)
+            #expect(response.json["chunks_retrieved"] as? Int == sources.count)
+            #expect(sources.allSatisfy { ($0["page_url"] as? String)?.hasPrefix("/book/") == true && $0["source_path"] is String })
+            #expect(sources.contains { ($0["chunk_text"] as? String)?.lowercased().contains("servo") == true })
+            #expect((response.json["answer"] as? String)?.lowercased().contains("servo") == true)
+            Self.expectGrounded(response)
+            let row = try await server.sql.raw("SELECT query, answered, personalization_applied, provider, sources_count, user_id FROM chat_queries").first()
+            #expect(try row?.decode(column: "query", as: String.self) == Self.question)
+            #expect(try row?.decode(column: "provider", as: String.self) == "extractive")
+            #expect(try row?.decode(column: "sources_count", as: Int.self) == sources.count)
+            #expect(try row?.decode(column: "user_id", as: UUID?.self) == nil)
+        }
+    }
+
+    /// The plan's story: Beginner → Advanced → signed out, each answer measurably different.
+    @Test(arguments: TestDatabase.allCases)
+    func answersFollowTheProfile(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let reader = try await server.signUp(extra: ["software_experience": "Beginner", "hardware_experience": "None"])
+            let beginner = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
+            #expect(beginner.json["personalization_applied"] as? Bool == true)
+            let beginnerAnswer = try #require(beginner.json["answer"] as? String)
+            #expect(beginnerAnswer.hasPrefix("A servo motor is"), "beginners get the definition first: \(beginnerAnswer)")
+            #expect(!beginnerAnswer.contains("```"))
+            Self.expectGrounded(beginner)
+
+            _ = try await server.send(.PUT, "/api/v1/profile", json: ["software_experience": "Advanced", "programming_background": "Advanced",
+                                                                       "hardware_experience": "Advanced"], token: reader.accessToken)
+            let advanced = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
+            let advancedAnswer = try #require(advanced.json["answer"] as? String)
+            #expect(advanced.json["personalization_applied"] as? Bool == true)
+            #expect(advancedAnswer != beginnerAnswer)
+            Self.expectGrounded(advanced)
+
+            _ = try await server.send(.POST, "/api/v1/auth/signout", token: reader.accessToken)
+            let signedOut = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
+            #expect(signedOut.status == .ok)
+            #expect(signedOut.json["personalization_applied"] as? Bool == false)
+            let anonymous = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question])
+            #expect(signedOut.json["answer"] as? String == anonymous.json["answer"] as? String)
+            #expect(anonymous.json["answer"] as? String != advancedAnswer)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func unrelatedQuestionsAreNotAnswered(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "How do I bake sourdough bread at home?"])
+            #expect(response.status == .ok)
+            #expect(response.json["answered"] as? Bool == false)
+            #expect((response.json["answer"] as? String)?.hasPrefix("The book doesn't cover") == true)
+            #expect((response.json["sources"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func selectedTextIsTheOnlySource(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let snapshot = server.app.primer.library.snapshot
+            let home = try #require(snapshot.chunks.first { $0.text.contains("gear ratio") && !$0.text.contains("```") })
+            let selection = Sentences.split(home.text).prefix(2).joined(separator: " ")
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What does this mean for servo motors?", "selected_text": selection])
+            #expect(response.json["answered"] as? Bool == true)
+            let sources = try #require(response.json["sources"] as? [[String: Any]])
+            #expect(sources.count == 1)
+            #expect(sources.first?["chunk_text"] as? String == selection)
+            #expect(sources.first?["source_path"] as? String == home.sourcePath)
+            #expect(sources.first?["page_url"] as? String == home.url)
+            Self.expectGrounded(response)
+
+            let outside = try await server.send(.POST, "/api/v1/query", json: ["query": "What is a servo?", "selected_text": "Robots need power. Batteries store it."])
+            let outsideSources = try #require(outside.json["sources"] as? [[String: Any]])
+            #expect(outsideSources.count == 1 && outsideSources.first?["page_url"] as? String == "")
+            let answer = outside.json["answer"] as? String ?? ""
+            #expect(!answer.lowercased().contains("servo motor is"), "used text outside the selection: \(answer)")
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func aProfileFailureFallsBackToTheDefault(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.authCacheSeconds = 0 }) { server in
+            try await server.ingest()
+            let reader = try await server.signUp()
+            try await server.sql.raw("DROP TABLE profiles").run()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
+            #expect(response.status == .ok)
+            #expect(response.json["answered"] as? Bool == true)
+            #expect(response.json["personalization_applied"] as? Bool == false)
+            #expect(server.logs.all.contains { $0.hasPrefix("warning Could not load the reader's profile") })
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func chapterRestrictsTheSearch(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What is a servo motor?", "chapter": "glossary"])
+            let sources = try #require(response.json["sources"] as? [[String: Any]])
+            #expect(!sources.isEmpty)
+            #expect(sources.allSatisfy { $0["source_path"] as? String == "glossary.md" })
+            let bad = try await server.send(.POST, "/api/v1/query", json: ["query": "servo", "chapter": "no-such-page"])
+            #expect(bad.status == .badRequest && bad.fields["chapter"] != nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func invalidQueriesAre400(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            let cases: [([String: Any], String)] = [
+                ([:], "query"), (["query": "   "], "query"), (["query": String(repeating: "a", count: 2001)], "query"),
+                (["query": "x", "max_results": 0], "max_results"), (["query": "x", "max_results": 21], "max_results"),
+                (["query": "x", "selected_text": String(repeating: "s", count: 8001)], "selected_text"),
+                (["query": "x", "conversation_id": "nope"], "conversation_id"),
+            ]
+            for (body, field) in cases {
+                let response = try await server.send(.POST, "/api/v1/query", json: body)
+                #expect(response.status == .badRequest, "\(field)")
+                #expect(response.fields[field] != nil, "\(field): \(response.text)")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func followUpsUseTheConversation(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let reader = try await server.signUp()
+            let first = try await server.send(.POST, "/api/v1/query", json: ["query": "What is a series elastic actuator?"], token: reader.accessToken)
+            let conversation = try #require(first.json["conversation_id"] as? String)
+            let follow = try await server.send(.POST, "/api/v1/query", json: ["query": "Why is it useful?", "conversation_id": conversation], token: reader.accessToken)
+            #expect(follow.json["conversation_id"] as? String == conversation)
+            #expect(follow.json["answered"] as? Bool == true)
+            let sources = try #require(follow.json["sources"] as? [[String: Any]])
+            #expect(sources.contains { ($0["section"] as? String)?.lowercased().contains("elastic") == true || ($0["chunk_text"] as? String)?.lowercased().contains("elastic") == true })
+            // Someone else cannot continue it.
+            let stranger = try await server.signUp()
+            let hijack = try await server.send(.POST, "/api/v1/query", json: ["query": "And then?", "conversation_id": conversation], token: stranger.accessToken)
+            #expect(hijack.status == .notFound)
+            let anonymous = try await server.send(.POST, "/api/v1/query", json: ["query": "And then?", "conversation_id": conversation])
+            #expect(anonymous.status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func feedbackIsRecorded(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let answer = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question])
+            let id = try #require(answer.json["query_id"] as? String)
+            let ok = try await server.send(.POST, "/api/v1/query/\(id)/feedback", json: ["helpful": false, "comment": " Too short "])
+            #expect(ok.status == .ok)
+            let row = try await server.sql.raw("SELECT helpful, feedback_comment FROM chat_queries").first()
+            #expect(try row?.decode(column: "helpful", as: Bool?.self) == false)
+            #expect(try row?.decode(column: "feedback_comment", as: String?.self) == "Too short")
+            #expect(try await server.send(.POST, "/api/v1/query/\(id)/feedback", json: [String: Any]()).status == .badRequest)
+            #expect(try await server.send(.POST, "/api/v1/query/\(UUID())/feedback", json: ["helpful": true]).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func queryRateLimitsAreSeparateForReadersAndAddresses(db: TestDatabase) async throws {
+        try await withServer(db, configure: {
+            $0.rateLimits.queryAnonymous = RateLimitRule(count: 2, seconds: 60)
+            $0.rateLimits.query = RateLimitRule(count: 3, seconds: 60)
+        }) { server in
+            try await server.ingest()
+            var anonymous: [UInt] = []
+            for _ in 0..<3 { anonymous.append(try await server.send(.POST, "/api/v1/query", json: ["query": "servo"]).status.code) }
+            #expect(anonymous == [200, 200, 429])
+            let reader = try await server.signUp()
+            var signedIn: [UInt] = []
+            for _ in 0..<4 { signedIn.append(try await server.send(.POST, "/api/v1/query", json: ["query": "servo"], token: reader.accessToken).status.code) }
+            #expect(signedIn == [200, 200, 200, 429])
+        }
+    }
+}
