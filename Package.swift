@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
@@ -25,11 +26,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Language-model providers (OpenAI-compatible servers, Cohere) behind AnswerGenerator. No Vapor.
+        .target(
+            name: "PrimerProviders",
+            dependencies: [
+                "PrimerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // HTTP + storage layer.
         .target(
             name: "PrimerServer",
             dependencies: [
                 "PrimerCore",
+                "PrimerProviders",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -46,6 +58,16 @@ let package = Package(
         .testTarget(
             name: "PrimerCoreTests",
             dependencies: ["PrimerCore"]
+        ),
+        .testTarget(
+            name: "PrimerProvidersTests",
+            dependencies: [
+                "PrimerProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "PrimerServerTests",

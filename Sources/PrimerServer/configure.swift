@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import PrimerCore
+import PrimerProviders
 import Vapor
 
 /// Configures `app` from `settings`: database, migrations, services, middleware and routes.
@@ -25,7 +26,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         writes: WriteGate(serialise: choice.isSQLite),
         readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)),
         library: BookLibrary(),
-        generator: ExtractiveGenerator())
+        generator: makeGenerator(settings.llm))
 
     ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
@@ -38,8 +39,21 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(IngestCommand(), as: "ingest")
+    app.asyncCommands.use(EvalCommand(), as: "eval")
     try routes(app)
     await choice.tune(app.db, logger: app.logger)
+}
+
+/// The answer generator chosen by `LLM_PROVIDER`.
+func makeGenerator(_ llm: PrimerSettings.LLMSettings) -> any AnswerGenerator {
+    switch llm.provider {
+    case .extractive:
+        return ExtractiveGenerator()
+    case .openai:
+        return OpenAIChatGenerator(baseURL: llm.openAIBaseURL, apiKey: llm.openAIAPIKey, model: llm.openAIModel)
+    case .cohere:
+        return CohereChatGenerator(apiKey: llm.cohereAPIKey ?? "", model: llm.cohereModel, baseURL: llm.cohereBaseURL)
+    }
 }
 
 /// A thread pool for bcrypt, one thread per core, shut down with the application.

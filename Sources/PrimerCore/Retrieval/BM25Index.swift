@@ -43,6 +43,11 @@ public struct BM25Index: Retriever, Sendable {
     /// Number of indexed chunks.
     public var documentCount: Int { ids.count }
 
+    /// How many chunks contain `term` (a stemmed term from `TextTokenizer.terms`).
+    public func documentFrequency(of term: String) -> Int {
+        termNumbers[term].map { postings[$0].count } ?? 0
+    }
+
     /// Indexes `documents` (order matters only for memory layout, not results).
     public init(documents: [SearchDocument], parameters: BM25Parameters = BM25Parameters()) {
         self.parameters = parameters

@@ -23,9 +23,25 @@ public struct PrimerSettings: Sendable, Equatable {
     public var trustedProxies: [IPNetwork] = []
     /// Failed sign-in lockout.
     public var lockout = LockoutPolicy()
+    /// Which generator writes answers (`LLM_PROVIDER`).
+    public var llm = LLMSettings()
     /// Seconds a resolved reader may be served from memory (`AUTH_CACHE_SECONDS`); nil means
     /// 30 on SQLite (one server process) and 0, off, on PostgreSQL (possibly several).
     public var authCacheSeconds: Double?
+
+    /// Answer generation: `extractive` (no model), `openai` (any OpenAI-compatible server) or `cohere`.
+    public struct LLMSettings: Sendable, Equatable {
+        public enum Provider: String, Sendable, CaseIterable { case extractive, openai, cohere }
+        public var provider: Provider = .extractive
+        public var openAIBaseURL = "https://api.openai.com/v1"
+        public var openAIAPIKey: String?
+        public var openAIModel = "gpt-4o-mini"
+        public var cohereBaseURL = "https://api.cohere.com/v2"
+        public var cohereAPIKey: String?
+        public var cohereModel = "command-r7b-12-2024"
+
+        public init() {}
+    }
 
     /// Per-route rate limits.
     public struct RateLimits: Sendable, Equatable {
@@ -50,7 +66,8 @@ public struct PrimerSettings: Sendable, Equatable {
     public static let documentedNames = [
         "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
-        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LOG_LEVEL",
+        "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_API_KEY",
+        "OPENAI_MODEL", "COHERE_API_KEY", "COHERE_MODEL", "LOG_LEVEL",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -124,6 +141,23 @@ public struct PrimerSettings: Sendable, Equatable {
                     problems.append("TRUSTED_PROXIES: \(error.message)")
                 }
             }
+        }
+        if let raw = value("LLM_PROVIDER") {
+            if let provider = LLMSettings.Provider(rawValue: raw.lowercased()) { settings.llm.provider = provider } else {
+                problems.append("LLM_PROVIDER must be one of: extractive, openai, cohere (got '\(raw)')")
+            }
+        }
+        if let url = value("OPENAI_BASE_URL") { settings.llm.openAIBaseURL = url }
+        settings.llm.openAIAPIKey = value("OPENAI_API_KEY")
+        if let model = value("OPENAI_MODEL") { settings.llm.openAIModel = model }
+        if let url = value("COHERE_BASE_URL") { settings.llm.cohereBaseURL = url }
+        settings.llm.cohereAPIKey = value("COHERE_API_KEY")
+        if let model = value("COHERE_MODEL") { settings.llm.cohereModel = model }
+        if settings.llm.provider == .cohere, settings.llm.cohereAPIKey == nil {
+            problems.append("LLM_PROVIDER=cohere needs COHERE_API_KEY")
+        }
+        if settings.llm.provider == .openai, settings.llm.openAIBaseURL.hasPrefix("https://api.openai.com"), settings.llm.openAIAPIKey == nil {
+            problems.append("LLM_PROVIDER=openai with the OpenAI API needs OPENAI_API_KEY (local servers such as Ollama need only OPENAI_BASE_URL)")
         }
         if !problems.isEmpty { throw SettingsError(problems: problems) }
         return settings

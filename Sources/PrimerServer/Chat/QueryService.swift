@@ -61,7 +61,8 @@ struct QueryService {
             let retrievalQuery = QueryRewriter.retrievalQuery(input.query, history: history)
             let hits = snapshot.lexical.rank(retrievalQuery, limit: input.maxResults, pageSlug: input.chapter)
             let found = hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-            relevant = RelevanceGate.isRelevant(question: retrievalQuery, passages: found)
+            relevant = RelevanceGate.isRelevant(question: retrievalQuery, passages: found,
+                                                inBook: { snapshot.lexical.documentFrequency(of: $0) > 0 })
             passages = relevant ? found : []
         }
         let top = passages.map(\.score).max() ?? 1

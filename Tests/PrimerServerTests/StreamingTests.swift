@@ -1,0 +1,122 @@
+import Foundation
+@testable import PrimerCore
+@testable import PrimerServer
+import SQLKit
+import Testing
+import Vapor
+
+/// `POST /api/v1/query/stream` (server-sent events) and answers from LLM providers, tested
+/// against a local server that speaks the OpenAI chat-completions wire format.
+@Suite struct StreamingTests {
+    /// Parses `event:`/`data:` frames.
+    static func events(_ text: String) -> [(String, Any)] {
+        text.components(separatedBy: "\n\n").compactMap { frame in
+            var name = "", data = ""
+            for line in frame.split(separator: "\n") {
+                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data += line.dropFirst(6) }
+            }
+            guard !name.isEmpty, let json = try? JSONSerialization.jsonObject(with: Data(data.utf8), options: [.fragmentsAllowed]) else { return nil }
+            return (name, json)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func streamFramesSourcesDeltasAndDone(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What are servo motors?"])
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
+            #expect(response.text.hasPrefix("event: sources\ndata: "))
+            let events = Self.events(response.text)
+            #expect(events.first?.0 == "sources")
+            #expect(events.last?.0 == "done")
+            let deltas = events.filter { $0.0 == "delta" }.compactMap { ($0.1 as? [String: Any])?["text"] as? String }
+            #expect(!deltas.isEmpty)
+            let done = try #require(events.last?.1 as? [String: Any])
+            #expect(done["answer"] as? String == deltas.joined())
+            #expect(done["answered"] as? Bool == true)
+            #expect(UUID(uuidString: done["query_id"] as? String ?? "") != nil)
+            #expect((events.first?.1 as? [[String: Any]])?.count == (done["sources"] as? [Any])?.count)
+        }
+    }
+
+    @Test func uncoveredQuestionsStreamTheRefusal() async throws {
+        try await withServer(.sqlite) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "Why did the Western Roman Empire collapse?"])
+            let events = Self.events(response.text)
+            #expect(events.map(\.0) == ["sources", "delta", "done"])
+            #expect((events.last?.1 as? [String: Any])?["answered"] as? Bool == false)
+        }
+    }
+
+    @Test func invalidStreamRequestsAreJSONErrors() async throws {
+        try await withServer(.sqlite) { server in
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": ""])
+            #expect(response.status == .badRequest)
+            #expect(response.code == "invalid_request")
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func openAICompatibleProviderAnswersWithThePersonalisedPrompt(db: TestDatabase) async throws {
+        try await FakeProvider.run({ app, fake in
+            app.post("v1", "chat", "completions") { req -> Response in
+                fake.record(req.body.string ?? "")
+                let body = FakeProvider.openAIStream(["Servos hold ", "an angle [1]."])
+                return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: body))
+            }
+        }) { fake in
+            try await withServer(db, configure: {
+                $0.llm.provider = .openai
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+                $0.llm.openAIModel = "test-model"
+            }) { server in
+                try await server.ingest()
+                let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
+                let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"], token: reader.accessToken)
+                #expect(response.json["answer"] as? String == "Servos hold an angle [1].")
+                #expect(response.json["personalization_applied"] as? Bool == true)
+                let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
+                #expect(sent["model"] as? String == "test-model")
+                #expect(sent["stream"] as? Bool == true)
+                let messages = try #require(sent["messages"] as? [[String: Any]])
+                let system = messages.first?["content"] as? String ?? ""
+                #expect(messages.first?["role"] as? String == "system")
+                #expect(system.lowercased().contains("beginner"))
+                #expect(system.contains("drones"))
+                #expect((messages.last?["content"] as? String)?.contains("[1]") == true)
+                let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
+                #expect(provider == "openai")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func aFailingProviderFallsBackToTheExtractiveAnswer(db: TestDatabase) async throws {
+        try await FakeProvider.run({ app, fake in
+            app.post("v1", "chat", "completions") { req -> Response in
+                fake.record(req.body.string ?? "")
+                return Response(status: .internalServerError, headers: ["Content-Type": "application/json"],
+                                body: .init(string: #"{"error": {"message": "model overloaded"}}"#))
+            }
+        }) { fake in
+            try await withServer(db, configure: {
+                $0.llm.provider = .openai
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+            }) { server in
+                try await server.ingest()
+                let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+                #expect(response.status == .ok)
+                #expect(response.json["answered"] as? Bool == true)
+                QueryTests.expectGrounded(response)
+                #expect(fake.requests.count == 1)
+                #expect(server.logs.all.contains { $0.hasPrefix("warning Answer provider openai failed") && $0.contains("overloaded") })
+                let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
+                #expect(provider == "extractive")
+            }
+        }
+    }
+}
