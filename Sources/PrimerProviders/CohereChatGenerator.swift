@@ -51,19 +51,9 @@ public struct CohereChatGenerator: AnswerGenerator, CustomStringConvertible, Cus
             .stream(CohereStreamDecoder(provider: name))
     }
 
-    /// The JSON request body for `request`.
+    /// The JSON request body for `request` (both APIs take the same streaming chat shape).
     func requestBody(for request: AnswerRequest) -> [UInt8] {
-        let body = Body(model: model, messages: PromptBuilder.messages(for: request), stream: true, temperature: temperature)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? Array(encoder.encode(body))) ?? []
-    }
-
-    private struct Body: Encodable {
-        let model: String
-        let messages: [ChatMessage]
-        let stream: Bool
-        let temperature: Double?
+        StreamingChatRequest.chatBody(model: model, request: request, temperature: temperature)
     }
 
     public var description: String {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PrimerCore
 
 /// What a provider's stream decoder makes of one server-sent event.
 enum StreamStep: Sendable, Equatable {
@@ -188,5 +189,22 @@ final class IdleWatchdog: @unchecked Sendable {
             }
             try await Task.sleep(until: deadline, clock: .continuous)
         }
+    }
+}
+
+extension StreamingChatRequest {
+    private struct ChatBody: Encodable {
+        let model: String
+        let messages: [ChatMessage]
+        let stream: Bool
+        let temperature: Double?
+    }
+
+    /// `{model, messages, stream: true, temperature?}` with the personalised prompt messages.
+    static func chatBody(model: String, request: AnswerRequest, temperature: Double?) -> [UInt8] {
+        let body = ChatBody(model: model, messages: PromptBuilder.messages(for: request), stream: true, temperature: temperature)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? Array(encoder.encode(body))) ?? []
     }
 }
