@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The default generator, with no model: it composes the answer from the most relevant
 /// sentences of the passages, verbatim, each followed by its citation marker `[n]`, so
 /// every sentence of the answer appears in a cited passage. It follows the reader's profile:
@@ -5,6 +7,8 @@
 /// it; advanced readers also get formulas and code from the passages; interests break ties
 /// between equally relevant sentences.
 public struct ExtractiveGenerator: AnswerGenerator {
+    /// Split and tokenised passages, by passage text (book chunks recur across questions).
+    private static let analysed = Mutex<[String: [Unit]]>([:])
     public let name = "extractive"
 
     public init() {}
@@ -14,8 +18,30 @@ public struct ExtractiveGenerator: AnswerGenerator {
         enum Kind { case sentence, formula, code }
         let kind: Kind
         let text: String
-        let passage: Int  // 0-based passage index
+        var passage: Int  // 0-based passage index
         let position: Int  // order within the passage
+        let terms: Set<String>
+
+        init(kind: Kind, text: String, passage: Int, position: Int) {
+            self.kind = kind
+            self.text = text
+            self.passage = passage
+            self.position = position
+            self.terms = Set(TextTokenizer.terms(text))
+        }
+    }
+
+    /// `units(of:passage:)`, memoised.
+    static func cachedUnits(of text: String, passage: Int) -> [Unit] {
+        let found = analysed.withLock { $0[text] } ?? {
+            let fresh = Self.units(of: text, passage: 0)
+            analysed.withLock { cache in
+                if cache.count > 20_000 { cache.removeAll() }
+                cache[text] = fresh
+            }
+            return fresh
+        }()
+        return passage == 0 ? found : found.map { var unit = $0; unit.passage = passage; return unit }
     }
 
     public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
@@ -32,7 +58,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
     /// The whole answer text.
     public func compose(_ request: AnswerRequest) -> String {
         let plan = ReadingPlan(profile: request.profile, question: request.question)
-        let units = request.passages.enumerated().flatMap { Self.units(of: $0.element.chunk.text, passage: $0.offset) }
+        let units = request.passages.enumerated().flatMap { Self.cachedUnits(of: $0.element.chunk.text, passage: $0.offset) }
         let queryTerms = Set(TextTokenizer.terms(request.question))
         guard !units.isEmpty, !queryTerms.isEmpty || request.fromSelection else { return "" }
 
@@ -47,7 +73,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.passage, $0.0.position) < ($1.0.passage, $1.0.position) }
         for (unit, _) in prose where chosen.count < plan.sentenceCount {
             // Skip near-repeats (a glossary entry and the chapter often say the same thing).
-            if chosen.contains(where: { Self.similarity($0.text, unit.text) > 0.7 }) { continue }
+            if chosen.contains(where: { Self.similarity($0.terms, unit.terms) > 0.7 }) { continue }
             chosen.append(unit)
         }
         guard !chosen.isEmpty || request.fromSelection else { return "" }
@@ -67,8 +93,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
     }
 
     /// Jaccard similarity of two sentences' terms.
-    static func similarity(_ a: String, _ b: String) -> Double {
-        let x = Set(TextTokenizer.terms(a)), y = Set(TextTokenizer.terms(b))
+    static func similarity(_ x: Set<String>, _ y: Set<String>) -> Double {
         guard !x.isEmpty || !y.isEmpty else { return 1 }
         return Double(x.intersection(y).count) / Double(x.union(y).count)
     }
@@ -76,7 +101,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
     /// Relevance of a unit: matched query terms (rarer in the passages counts more), the
     /// passage's rank, and a small bonus for the reader's interests.
     func score(_ unit: Unit, queryTerms: Set<String>, plan: ReadingPlan, passages: [SourcePassage]) -> Double {
-        let terms = Set(TextTokenizer.terms(unit.text))
+        let terms = unit.terms
         let matched = terms.intersection(queryTerms)
         if matched.isEmpty {
             // A formula or code block of a top passage illustrates it even without the words.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Decides whether retrieved passages are about the question at all: most of the
 /// question's terms must occur somewhere in the book, and one of the best passages must
 /// contain a good share of them. Tuned on `Benchmarks/eval/questions.json`.
@@ -11,7 +13,7 @@ public enum RelevanceGate {
         guard !terms.isEmpty else { return false }
         if let inBook, Double(terms.filter(inBook).count) / Double(terms.count) < minimumVocabularyShare { return false }
         return passages.prefix(3).contains { passage in
-            let chunkTerms = Set(TextTokenizer.terms(passage.chunk.indexedText))
+            let chunkTerms = ChunkTerms.of(passage.chunk)
             return Double(terms.intersection(chunkTerms).count) / Double(terms.count) >= minimumCoverage
         }
     }
@@ -31,3 +33,19 @@ public enum QueryRewriter {
     }
 }
 
+
+/// The distinct terms of a chunk's indexed text, memoised by chunk id and text.
+enum ChunkTerms {
+    private static let cache = Mutex<[String: Set<String>]>([:])
+
+    static func of(_ chunk: BookChunk) -> Set<String> {
+        let key = chunk.id + "\u{0}" + chunk.text
+        if let terms = cache.withLock({ $0[key] }) { return terms }
+        let terms = Set(TextTokenizer.terms(chunk.indexedText))
+        cache.withLock { cache in
+            if cache.count > 20_000 { cache.removeAll() }
+            cache[key] = terms
+        }
+        return terms
+    }
+}
