@@ -46,10 +46,11 @@ public struct ExtractiveGenerator: AnswerGenerator {
 
     public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
         let text = compose(request)
+        let paragraphs = text.isEmpty ? [] : text.components(separatedBy: "\n\n")
         return AsyncThrowingStream { continuation in
-            // Stream sentence by sentence, like a model would.
-            for piece in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map({ $0.offset == 0 ? String($0.element) : "\n" + $0.element }) {
-                continuation.yield(piece)
+            // Stream paragraph by paragraph; the pieces concatenate to the whole answer.
+            for (index, paragraph) in paragraphs.enumerated() {
+                continuation.yield(index == 0 ? paragraph : "\n\n" + paragraph)
             }
             continuation.finish()
         }
@@ -130,7 +131,6 @@ public struct ExtractiveGenerator: AnswerGenerator {
         var units: [Unit] = []
         var prose: [String] = []
         var block: [String] = []
-        var fence: Substring?
         var inFormula = false
         func flushProse() {
             let paragraph = prose.joined(separator: " ").trimmingWhitespace()
@@ -143,16 +143,23 @@ public struct ExtractiveGenerator: AnswerGenerator {
                 units.append(Unit(kind: kind, text: clean, passage: passage, position: units.count))
             }
         }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let trimmed = line.trimmingWhitespace()
-            if let open = fence {
-                block.append(line)
-                if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) {
-                    fence = nil
-                    units.append(Unit(kind: .code, text: block.joined(separator: "\n"), passage: passage, position: units.count))
-                    block = []
-                }
+        for classified in MarkdownLine.classify(text) {
+            let line = classified.line, trimmed = classified.trimmed
+            switch classified.kind {
+            case .fenceOpen:
+                flushProse()
+                block = [line]
                 continue
+            case .code:
+                block.append(line)
+                continue
+            case .fenceClose:
+                block.append(line)
+                units.append(Unit(kind: .code, text: block.joined(separator: "\n"), passage: passage, position: units.count))
+                block = []
+                continue
+            case .text, .heading:
+                break
             }
             if inFormula {
                 block.append(line)
@@ -163,11 +170,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
                 }
                 continue
             }
-            if let marker = MarkdownText.codeFence(trimmed) {
-                flushProse()
-                fence = marker
-                block = [line]
-            } else if trimmed.hasPrefix("$$") {
+            if trimmed.hasPrefix("$$") {
                 flushProse()
                 block = [line]
                 if !(trimmed.count > 2 && trimmed.hasSuffix("$$")) { inFormula = true } else {
@@ -175,8 +178,12 @@ public struct ExtractiveGenerator: AnswerGenerator {
                     block = []
                 }
             } else if trimmed.isEmpty || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.first?.isNumber == true && trimmed.contains(". ") {
+                // A blank line ends a paragraph; each list item stands alone.
                 flushProse()
-                if !trimmed.isEmpty { prose = [String(trimmed.drop(while: { $0 == "-" || $0 == "*" || $0 == " " }))] ; flushProse() }
+                if !trimmed.isEmpty {
+                    prose = [String(trimmed.drop(while: { $0 == "-" || $0 == "*" || $0 == " " }))]
+                    flushProse()
+                }
             } else {
                 prose.append(trimmed)
             }

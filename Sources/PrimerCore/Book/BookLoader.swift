@@ -88,11 +88,8 @@ public enum BookLoader {
 
     /// The text of the first `# ` heading outside code blocks.
     static func firstHeading(in markdown: String) -> String? {
-        var inFence = false
-        for line in markdown.split(separator: "\n") {
-            let trimmed = line.trimmingWhitespace()
-            if MarkdownText.codeFence(trimmed) != nil { inFence.toggle(); continue }
-            if !inFence, trimmed.hasPrefix("# ") { return MarkdownText.plain(String(trimmed.dropFirst(2)).trimmingWhitespace()) }
+        for line in MarkdownLine.classify(markdown) {
+            if case .heading(1, let text) = line.kind { return MarkdownText.plain(AnchorMaker.explicitID(in: text).text) }
         }
         return nil
     }

@@ -62,7 +62,7 @@ public struct Chunker: Sendable {
     private struct Section {
         var headings: [String]
         var anchor: String
-        var lines: [String] = []
+        var lines: [MarkdownLine] = []
     }
 
     /// The chunks of `page`, in order.
@@ -84,29 +84,17 @@ public struct Chunker: Sendable {
         var anchors = AnchorMaker()
         var stack: [(level: Int, text: String)] = []
         var sections = [Section(headings: [page.title], anchor: "")]
-        var fence: Substring?
         var sawTitle = false
-        for line in MarkdownText.cleanLines(page.markdown) {
-            let trimmed = line.trimmingWhitespace()
-            if let open = fence {
-                if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
+        for line in MarkdownLine.classify(MarkdownText.cleanLines(page.markdown)) {
+            guard case let .heading(level, raw) = line.kind else {
                 sections[sections.count - 1].lines.append(line)
                 continue
             }
-            if let marker = MarkdownText.codeFence(trimmed) {
-                fence = marker
-                sections[sections.count - 1].lines.append(line)
-                continue
-            }
-            guard let (level, raw) = Self.heading(trimmed) else {
-                sections[sections.count - 1].lines.append(line)
-                continue
-            }
-            let text = MarkdownText.plain(AnchorMaker.explicitID(in: raw).text)
             if level == 1 && !sawTitle && stack.isEmpty {
                 sawTitle = true  // the page's own title
                 continue
             }
+            let text = MarkdownText.plain(AnchorMaker.explicitID(in: raw).text)
             let anchor = anchors.anchor(for: raw)
             while let last = stack.last, last.level >= level { stack.removeLast() }
             stack.append((level, text))
@@ -115,82 +103,63 @@ public struct Chunker: Sendable {
         return sections
     }
 
-    /// `(level, text)` when `line` is an ATX heading.
-    public static func heading(_ line: String) -> (Int, String)? {
-        let hashes = line.prefix(while: { $0 == "#" }).count
-        guard (1...6).contains(hashes) else { return nil }
-        let rest = line.dropFirst(hashes)
-        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var text = rest.trimmingWhitespace()
-        while text.hasSuffix("#") { text = String(text.dropLast()).trimmingWhitespace() }
-        return text.isEmpty ? nil : (hashes, text)
-    }
-
     /// A block is a paragraph-like run of lines or one whole fenced code block.
     private struct Block {
         var text: String
         var isCode: Bool
     }
 
-    private func blocks(of lines: [String]) -> [Block] {
+    private func blocks(of lines: [MarkdownLine]) -> [Block] {
         var blocks: [Block] = []
         var current: [String] = []
-        var fence: Substring?
-        func flush(code: Bool = false) {
+        var inCode = false
+        func flush() {
             let text = current.joined(separator: "\n").trimmingWhitespace()
-            if !text.isEmpty { blocks.append(Block(text: text, isCode: code)) }
+            if !text.isEmpty { blocks.append(Block(text: text, isCode: inCode)) }
             current = []
         }
         for line in lines {
-            let trimmed = line.trimmingWhitespace()
-            if let open = fence {
-                current.append(line)
-                if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) {
-                    fence = nil
-                    flush(code: true)
-                }
-            } else if let marker = MarkdownText.codeFence(trimmed) {
+            switch line.kind {
+            case .fenceOpen:
                 flush()
-                fence = marker
-                current.append(line)
-            } else if trimmed.isEmpty {
+                inCode = true
+                current.append(line.line)
+            case .code:
+                current.append(line.line)
+            case .fenceClose:
+                current.append(line.line)
                 flush()
-            } else {
-                current.append(line)
+                inCode = false
+            case .text, .heading:
+                if line.trimmed.isEmpty { flush() } else { current.append(line.line) }
             }
         }
-        flush(code: fence != nil)
+        flush()
         return blocks
     }
 
-    /// Packs blocks into chunk texts of at most `maxTokens`, carrying a short overlap of prose.
+    /// Packs blocks into chunk texts of at most `maxTokens`; a prose chunk that is cut
+    /// carries its last sentence(s) into the next one as overlap.
     private func pack(_ blocks: [Block]) -> [String] {
         var chunks: [String] = []
-        var current: [String] = []
+        var current: [Block] = []
         var tokens = 0
-        var carried = false  // `current` holds only overlap from the previous chunk
-        func close() {
-            if !current.isEmpty && !carried { chunks.append(current.joined(separator: "\n\n")) }
-            current = []
-            tokens = 0
-            carried = false
-        }
         for block in blocks.flatMap(split) {
             let size = Self.estimateTokens(block.text)
-            if tokens + size > maxTokens, !current.isEmpty, !carried {
-                let overlap = tail(of: current.last ?? "")
-                close()
-                if let overlap, !block.isCode {
-                    current = [overlap]
+            if tokens + size > maxTokens, let last = current.last {
+                chunks.append(current.map(\.text).joined(separator: "\n\n"))
+                current = []
+                tokens = 0
+                if !last.isCode, !block.isCode, let overlap = tail(of: last.text),
+                   Self.estimateTokens(overlap) + size <= maxTokens {
+                    current = [Block(text: overlap, isCode: false)]
                     tokens = Self.estimateTokens(overlap)
-                    carried = true
                 }
             }
-            current.append(block.text)
+            current.append(block)
             tokens += size
-            carried = false
         }
-        close()
+        if !current.isEmpty { chunks.append(current.map(\.text).joined(separator: "\n\n")) }
         return chunks
     }
 
@@ -212,7 +181,6 @@ public struct Chunker: Sendable {
 
     /// The last sentences of `text` that fit in the overlap budget.
     private func tail(of text: String) -> String? {
-        guard MarkdownText.codeFence(text.trimmingWhitespace()) == nil else { return nil }
         var kept: [String] = []
         for sentence in Sentences.split(text).reversed() {
             let candidate = ([sentence] + kept).joined(separator: " ")

@@ -12,7 +12,7 @@ public struct FrontMatter: Equatable, Sendable {
 
     /// Splits `text` into front matter and the Markdown body after it.
     public static func split(_ text: String) -> (FrontMatter, body: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = MarkdownLine.lines(of: text)
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
         guard lines.first?.trimmingWhitespace() == "---",
               let end = lines.dropFirst().firstIndex(where: { $0.trimmingWhitespace() == "---" })

@@ -5,20 +5,13 @@ public enum MarkdownText {
     /// Source lines with MDX and admonition syntax removed; fenced code is left untouched.
     public static func cleanLines(_ markdown: String) -> [String] {
         var output: [String] = []
-        var fence: Substring?  // the opening fence of the code block we are in
-        for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            let trimmed = line.trimmingWhitespace()
-            if let open = fence {
-                output.append(String(line))
-                if trimmed.hasPrefix(open) && trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
+        for classified in MarkdownLine.classify(markdown) {
+            let line = classified.line
+            guard classified.kind == .text || isHeading(classified.kind) else {
+                output.append(line)  // code and its fences are left untouched
                 continue
             }
-            if let marker = codeFence(trimmed) {
-                fence = marker
-                output.append(String(line))
-                continue
-            }
+            let trimmed = classified.trimmed
             if trimmed.hasPrefix("import ") && (trimmed.contains(" from ") || trimmed.hasSuffix(";") || trimmed.contains("'") || trimmed.contains("\"")) { continue }
             if trimmed.hasPrefix("export ") { continue }
             if trimmed.hasPrefix(":::") {
@@ -30,17 +23,14 @@ public enum MarkdownText {
                 }
                 continue
             }
-            output.append(stripJSX(String(line)))
+            output.append(stripJSX(line))
         }
         return output
     }
 
-    /// The fence marker (```` ``` ```` or `~~~`, possibly longer) if `line` opens a code block.
-    public static func codeFence(_ line: String) -> Substring? {
-        for mark in ["```", "~~~"] where line.hasPrefix(mark) {
-            return Substring(line.prefix(while: { $0 == mark.first }))
-        }
-        return nil
+    private static func isHeading(_ kind: MarkdownLine.Kind) -> Bool {
+        if case .heading = kind { return true }
+        return false
     }
 
     /// Removes JSX/HTML tags (`<Tabs>`, `<TabItem value="py">`, `</Tabs>`, `<br/>`) from a line,

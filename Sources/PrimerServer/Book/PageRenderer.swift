@@ -30,20 +30,10 @@ enum PageRenderer {
     /// Headings outside code fences, with Docusaurus anchors.
     static func headings(in lines: [String]) -> [Heading] {
         var anchors = AnchorMaker()
-        var result: [Heading] = []
-        var fence: Substring?
-        for line in lines {
-            let trimmed = line.trimmingWhitespace()
-            if let open = fence {
-                if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
-                continue
-            }
-            if let marker = MarkdownText.codeFence(trimmed) { fence = marker; continue }
-            if let (level, raw) = Chunker.heading(trimmed) {
-                let text = MarkdownText.plain(AnchorMaker.explicitID(in: raw).text)
-                result.append(Heading(level: level, text: text, anchor: anchors.anchor(for: raw)))
-            }
+        return MarkdownLine.classify(lines).compactMap { line in
+            guard case let .heading(level, raw) = line.kind else { return nil }
+            let text = MarkdownText.plain(AnchorMaker.explicitID(in: raw).text)
+            return Heading(level: level, text: text, anchor: anchors.anchor(for: raw))
         }
-        return result
     }
 }
