@@ -10,8 +10,6 @@ struct IngestReport: Sendable, Equatable, CustomStringConvertible {
     var unchanged = 0
     var chunks = 0
 
-    var changed: Bool { added + updated + removed > 0 }
-
     var description: String {
         "\(added) added, \(updated) updated, \(removed) removed, \(unchanged) unchanged; \(chunks) chunks written"
     }
