@@ -3,7 +3,7 @@ import Vapor
 
 /// Everything the routes share, built once in `configure` and reached as `app.primer` /
 /// `req.primer`.
-struct PrimerServices: Sendable {
+final class PrimerServices: Sendable {
     let settings: PrimerSettings
     let tokens: TokenIssuer
     let passwords: PasswordHasher
@@ -17,6 +17,24 @@ struct PrimerServices: Sendable {
     let library: BookLibrary
     /// Writes answers (`LLM_PROVIDER`).
     let generator: any AnswerGenerator
+    /// Stores answered questions (group commit).
+    let queryLog: QueryRecorder
+
+    init(settings: PrimerSettings, tokens: TokenIssuer, passwords: PasswordHasher, rateLimits: any RateLimitStore,
+         lockout: any LoginLockoutStore, clientAddresses: ClientAddressResolver, writes: WriteGate, readers: ReaderCache,
+         library: BookLibrary, generator: any AnswerGenerator, queryLog: QueryRecorder) {
+        self.settings = settings
+        self.tokens = tokens
+        self.passwords = passwords
+        self.rateLimits = rateLimits
+        self.lockout = lockout
+        self.clientAddresses = clientAddresses
+        self.writes = writes
+        self.readers = readers
+        self.library = library
+        self.generator = generator
+        self.queryLog = queryLog
+    }
 }
 
 extension Application {

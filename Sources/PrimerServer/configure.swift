@@ -16,6 +16,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.migrations.add(PrimerMigrations.all)
 
     let secret = try settings.authSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory, logger: app.logger)
+    let writes = WriteGate(serialise: choice.isSQLite)
     app.primer = PrimerServices(
         settings: settings,
         tokens: await TokenIssuer.make(secret: secret, accessMinutes: settings.accessTokenMinutes, refreshDays: settings.refreshTokenDays),
@@ -23,10 +24,11 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         rateLimits: InMemoryRateLimitStore(),
         lockout: InMemoryLoginLockoutStore(policy: settings.lockout),
         clientAddresses: ClientAddressResolver(trustedProxies: settings.trustedProxies),
-        writes: WriteGate(serialise: choice.isSQLite),
+        writes: writes,
         readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)),
         library: BookLibrary(),
-        generator: makeGenerator(settings.llm))
+        generator: makeGenerator(settings.llm),
+        queryLog: QueryRecorder(writes: writes))
 
     ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
@@ -41,7 +43,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.asyncCommands.use(IngestCommand(), as: "ingest")
     app.asyncCommands.use(EvalCommand(), as: "eval")
     try routes(app)
-    await choice.tune(app.db, logger: app.logger)
+    await choice.tune(app)
 }
 
 /// The answer generator chosen by `LLM_PROVIDER`.

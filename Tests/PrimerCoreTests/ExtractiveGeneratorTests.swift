@@ -75,3 +75,23 @@ import Testing
         #expect(ExtractiveGenerator().compose(request(nil, question: "sourdough baking temperature")).isEmpty)
     }
 }
+
+/// The hashed term sets the extractive generator scores sentences with.
+@Suite struct TermKeysTests {
+    @Test func sharedCountsMatchSetIntersections() {
+        let samples: [[String]] = [[], ["servo"], ["servo", "motor", "angl"], ["motor", "torqu", "servo", "servo"], ["lidar", "camera"]]
+        for a in samples {
+            for b in samples {
+                let expected = Set(a).intersection(Set(b)).count
+                #expect(TermKeys(a).sharedCount(with: TermKeys(b)) == expected, "\(a) ∩ \(b)")
+                #expect(TermKeys(a).count == Set(a).count)
+            }
+        }
+    }
+
+    @Test func similarityIsJaccard() {
+        #expect(ExtractiveGenerator.similarity(TermKeys(["a", "b", "c"]), TermKeys(["b", "c", "d"])) == 0.5)
+        #expect(ExtractiveGenerator.similarity(TermKeys([]), TermKeys([])) == 1)
+        #expect(ExtractiveGenerator.similarity(TermKeys(["a"]), TermKeys(["b"])) == 0)
+    }
+}

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 @testable import PrimerCore
 @testable import PrimerServer
@@ -116,6 +117,55 @@ import Vapor
                 #expect(server.logs.all.contains { $0.hasPrefix("warning Answer provider openai failed") && $0.contains("overloaded") })
                 let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
                 #expect(provider == "extractive")
+            }
+        }
+    }
+}
+
+/// A reader who closes the page mid-answer must not leave the provider generating.
+@Suite struct StreamDisconnectTests {
+    @Test(.timeLimit(.minutes(1)), arguments: TestDatabase.allCases)
+    func aClientThatDisconnectsCancelsTheProviderRequest(db: TestDatabase) async throws {
+        try await FakeProvider.run({ app, fake in
+            app.post("v1", "chat", "completions") { req -> Response in
+                fake.record(req.body.string ?? "")
+                let response = Response(status: .ok, headers: ["Content-Type": "text/event-stream"])
+                response.body = .init(asyncStream: { writer in
+                    do {
+                        // An endless answer: only the caller going away ends it.
+                        while true { try await writer.writeBuffer(ByteBuffer(string: FakeProvider.openAIChunk("word "))) }
+                    } catch {
+                        fake.noteClosed()
+                        try? await writer.write(.error(error))
+                    }
+                })
+                return response
+            }
+        }) { fake in
+            try await withServer(db, configure: {
+                $0.llm.provider = .openai
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+            }) { server in
+                try await server.ingest()
+                var request = HTTPClientRequest(url: server.baseURL + "/api/v1/query/stream")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: #"{"query": "What are servo motors?"}"#))
+                var seen = ""
+                do {
+                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                    for try await chunk in response.body {
+                        seen += String(buffer: chunk)
+                        if seen.contains("event: delta") { break }  // dropping the body closes the connection
+                    }
+                }
+                #expect(seen.contains("data: {\"text\":\"word \"}"))
+                await fake.waitUntilClosed()
+                #expect(fake.closedEarly == 1)
+                #expect(fake.requests.count == 1)
+                // The server carries on answering.
+                let health = try await server.send(.GET, "/health")
+                #expect(health.status == .ok)
             }
         }
     }

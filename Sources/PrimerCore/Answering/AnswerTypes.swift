@@ -45,4 +45,14 @@ public protocol AnswerGenerator: Sendable {
     var name: String { get }
     /// The answer, piece by piece. Errors end the stream.
     func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error>
+    /// The whole answer at once (by default, the pieces of ``answer(_:)`` joined).
+    func complete(_ request: AnswerRequest) async throws -> String
+}
+
+extension AnswerGenerator {
+    public func complete(_ request: AnswerRequest) async throws -> String {
+        var text = ""
+        for try await piece in answer(request) { text += piece }
+        return text
+    }
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The default generator, with no model: it composes the answer from the most relevant
 /// sentences of the passages, verbatim, each followed by its citation marker `[n]`, so
 /// every sentence of the answer appears in a cited passage. It follows the reader's profile:
@@ -7,40 +5,33 @@ import Synchronization
 /// it; advanced readers also get formulas and code from the passages; interests break ties
 /// between equally relevant sentences.
 public struct ExtractiveGenerator: AnswerGenerator {
-    /// Split and tokenised passages, by passage text (book chunks recur across questions).
-    private static let analysed = Mutex<[String: [Unit]]>([:])
+    /// Split and tokenised passages (book chunks recur across questions).
+    private static let analysed = ChunkMemo<[Unit]>()
     public let name = "extractive"
 
     public init() {}
 
     /// A sentence, formula or code block of a passage.
-    struct Unit: Equatable {
-        enum Kind { case sentence, formula, code }
+    struct Unit: Equatable, Sendable {
+        enum Kind: Sendable { case sentence, formula, code }
         let kind: Kind
         let text: String
         var passage: Int  // 0-based passage index
         let position: Int  // order within the passage
-        let terms: Set<String>
+        let terms: TermKeys
 
         init(kind: Kind, text: String, passage: Int, position: Int) {
             self.kind = kind
             self.text = text
             self.passage = passage
             self.position = position
-            self.terms = Set(TextTokenizer.terms(text))
+            self.terms = TermKeys(TextTokenizer.terms(text))
         }
     }
 
-    /// `units(of:passage:)`, memoised.
-    static func cachedUnits(of text: String, passage: Int) -> [Unit] {
-        let found = analysed.withLock { $0[text] } ?? {
-            let fresh = Self.units(of: text, passage: 0)
-            analysed.withLock { cache in
-                if cache.count > 20_000 { cache.removeAll() }
-                cache[text] = fresh
-            }
-            return fresh
-        }()
+    /// `units(of:passage:)` of a passage's chunk, memoised by chunk id.
+    static func cachedUnits(of chunk: BookChunk, passage: Int) -> [Unit] {
+        let found = analysed.value(for: chunk) { Self.units(of: $0.text, passage: 0) }
         return passage == 0 ? found : found.map { var unit = $0; unit.passage = passage; return unit }
     }
 
@@ -56,14 +47,20 @@ public struct ExtractiveGenerator: AnswerGenerator {
         }
     }
 
+    /// The whole answer, without streaming.
+    public func complete(_ request: AnswerRequest) async throws -> String {
+        compose(request)
+    }
+
     /// The whole answer text.
     public func compose(_ request: AnswerRequest) -> String {
-        let plan = ReadingPlan(profile: request.profile, question: request.question)
-        let units = request.passages.enumerated().flatMap { Self.cachedUnits(of: $0.element.chunk.text, passage: $0.offset) }
         let queryTerms = Set(TextTokenizer.terms(request.question))
+        let queryKeys = TermKeys(queryTerms)
+        let plan = ReadingPlan(profile: request.profile, questionTerms: queryTerms)
+        let units = request.passages.enumerated().flatMap { Self.cachedUnits(of: $0.element.chunk, passage: $0.offset) }
         guard !units.isEmpty, !queryTerms.isEmpty || request.fromSelection else { return "" }
 
-        let scored = units.map { unit in (unit, score(unit, queryTerms: queryTerms, plan: plan, passages: request.passages)) }
+        let scored = units.map { unit in (unit, score(unit, queryKeys: queryKeys, plan: plan)) }
         var chosen: [Unit] = []
         // Beginners: the book's definition of the key term first.
         if plan.definitionsFirst, let definition = scored.filter({ $0.0.kind == .sentence && Self.isDefinition($0.0.text, of: queryTerms) })
@@ -94,24 +91,25 @@ public struct ExtractiveGenerator: AnswerGenerator {
     }
 
     /// Jaccard similarity of two sentences' terms.
-    static func similarity(_ x: Set<String>, _ y: Set<String>) -> Double {
+    static func similarity(_ x: TermKeys, _ y: TermKeys) -> Double {
         guard !x.isEmpty || !y.isEmpty else { return 1 }
-        return Double(x.intersection(y).count) / Double(x.union(y).count)
+        let shared = x.sharedCount(with: y)
+        return Double(shared) / Double(x.count + y.count - shared)
     }
 
     /// Relevance of a unit: matched query terms (rarer in the passages counts more), the
     /// passage's rank, and a small bonus for the reader's interests.
-    func score(_ unit: Unit, queryTerms: Set<String>, plan: ReadingPlan, passages: [SourcePassage]) -> Double {
+    func score(_ unit: Unit, queryKeys: TermKeys, plan: ReadingPlan) -> Double {
         let terms = unit.terms
-        let matched = terms.intersection(queryTerms)
-        if matched.isEmpty {
+        let matched = terms.sharedCount(with: queryKeys)
+        if matched == 0 {
             // A formula or code block of a top passage illustrates it even without the words.
             return unit.kind != .sentence && unit.passage < 2 ? 1.0 / Double(unit.passage + 1) : 0
         }
-        var score = Double(matched.count) / Double(max(queryTerms.count, 1)) * 10
+        var score = Double(matched) / Double(max(queryKeys.count, 1)) * 10
         score += 2.0 / Double(unit.passage + 1)  // earlier passages ranked higher
         score -= Double(unit.position) * 0.05  // earlier sentences introduce the topic
-        if plan.interestTerms.contains(where: terms.contains) { score += 0.5 }
+        if plan.interestTerms.sharedCount(with: terms) > 0 { score += 0.5 }
         if unit.kind == .sentence, unit.text.count < 25 { score -= 3 }  // fragments
         return score
     }
@@ -199,15 +197,18 @@ struct ReadingPlan {
     var includeCode: Bool
     var includeFormulas: Bool
     var sentenceCount: Int
-    var interestTerms: Set<String>
+    var interestTerms: TermKeys
 
-    init(profile: ReaderProfile?, question: String) {
-        let asksForCode = Set(TextTokenizer.terms(question)).contains { ["code", "exampl", "python", "implement", "program", "script", "snippet"].contains($0) }
+    /// Terms (stemmed) of a question asking for code.
+    static let codeTerms: Set<String> = ["code", "exampl", "python", "implement", "program", "script", "snippet"]
+
+    init(profile: ReaderProfile?, questionTerms: Set<String>) {
+        let asksForCode = !questionTerms.isDisjoint(with: Self.codeTerms)
         guard let profile else {
-            self.init(definitionsFirst: false, includeCode: asksForCode, includeFormulas: false, sentenceCount: 4, interestTerms: [])
+            self.init(definitionsFirst: false, includeCode: asksForCode, includeFormulas: false, sentenceCount: 4, interestTerms: TermKeys([]))
             return
         }
-        let interests = Set(profile.interests.flatMap { TextTokenizer.terms($0) })
+        let interests = TermKeys(profile.interests.flatMap { TextTokenizer.terms($0) })
         let codeFriendly = [ProgrammingBackground.intermediate, .advanced].contains(profile.programmingBackground ?? .none)
         switch profile.softwareExperience {
         case .beginner:
@@ -220,7 +221,7 @@ struct ReadingPlan {
         }
     }
 
-    init(definitionsFirst: Bool, includeCode: Bool, includeFormulas: Bool, sentenceCount: Int, interestTerms: Set<String>) {
+    init(definitionsFirst: Bool, includeCode: Bool, includeFormulas: Bool, sentenceCount: Int, interestTerms: TermKeys) {
         self.definitionsFirst = definitionsFirst
         self.includeCode = includeCode
         self.includeFormulas = includeFormulas

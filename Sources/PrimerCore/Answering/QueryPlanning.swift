@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Decides whether retrieved passages are about the question at all: most of the
 /// question's terms must occur somewhere in the book, and one of the best passages must
 /// contain a good share of them. Tuned on `Benchmarks/eval/questions.json`.
@@ -9,12 +7,17 @@ public enum RelevanceGate {
 
     /// - Parameter inBook: whether a term occurs anywhere in the book (nil: skip that check).
     public static func isRelevant(question: String, passages: [SourcePassage], inBook: ((String) -> Bool)? = nil) -> Bool {
-        let terms = Set(TextTokenizer.terms(question))
+        isRelevant(questionTerms: TextTokenizer.terms(question), passages: passages, inBook: inBook)
+    }
+
+    /// ``isRelevant(question:passages:inBook:)`` for an already tokenised question.
+    public static func isRelevant(questionTerms: [String], passages: [SourcePassage], inBook: ((String) -> Bool)? = nil) -> Bool {
+        let terms = Set(questionTerms)
         guard !terms.isEmpty else { return false }
         if let inBook, Double(terms.filter(inBook).count) / Double(terms.count) < minimumVocabularyShare { return false }
         return passages.prefix(3).contains { passage in
             let chunkTerms = ChunkTerms.of(passage.chunk)
-            return Double(terms.intersection(chunkTerms).count) / Double(terms.count) >= minimumCoverage
+            return Double(terms.count(where: chunkTerms.contains)) / Double(terms.count) >= minimumCoverage
         }
     }
 }
@@ -33,19 +36,11 @@ public enum QueryRewriter {
     }
 }
 
-
-/// The distinct terms of a chunk's indexed text, memoised by chunk id and text.
+/// The distinct terms of a chunk's indexed text, memoised.
 enum ChunkTerms {
-    private static let cache = Mutex<[String: Set<String>]>([:])
+    private static let memo = ChunkMemo<Set<String>>()
 
     static func of(_ chunk: BookChunk) -> Set<String> {
-        let key = chunk.id + "\u{0}" + chunk.text
-        if let terms = cache.withLock({ $0[key] }) { return terms }
-        let terms = Set(TextTokenizer.terms(chunk.indexedText))
-        cache.withLock { cache in
-            if cache.count > 20_000 { cache.removeAll() }
-            cache[key] = terms
-        }
-        return terms
+        memo.value(for: chunk) { Set(TextTokenizer.terms($0.indexedText)) }
     }
 }

@@ -71,6 +71,11 @@ public struct BM25Index: Retriever, Sendable {
     /// The best `limit` chunks for `query`, best first (ties broken by id); only chunks scoring
     /// above zero, and only those of `pageSlug` when it is given. Synchronous.
     public func rank(_ query: String, limit: Int, pageSlug: String?) -> [SearchHit] {
+        rank(terms: TextTokenizer.terms(query), limit: limit, pageSlug: pageSlug)
+    }
+
+    /// ``rank(_:limit:pageSlug:)`` for a query already split by `TextTokenizer.terms`.
+    public func rank(terms queryTerms: [String], limit: Int, pageSlug: String?) -> [SearchHit] {
         guard limit > 0, !ids.isEmpty else { return [] }
         var page: Int32?
         if let pageSlug {
@@ -78,20 +83,24 @@ public struct BM25Index: Retriever, Sendable {
             page = number
         }
         var seen = Set<Int>()
-        let terms = TextTokenizer.terms(query).compactMap { termNumbers[$0] }.filter { seen.insert($0).inserted }
+        let terms = queryTerms.compactMap { termNumbers[$0] }.filter { seen.insert($0).inserted }
         let n = Double(ids.count)
-        var scores: [Int32: Double] = [:]
+        var scores = [Double](repeating: 0, count: ids.count)
+        var touched: [Int32] = []
         for term in terms {
             let list = postings[term]
             let df = Double(list.count)
             let idf = log(1 + (n - df + 0.5) / (df + 0.5))
             for posting in list where page == nil || pageOfDoc[Int(posting.doc)] == page {
                 let tf = Double(posting.frequency)
-                scores[posting.doc, default: 0] += idf * tf * (parameters.k1 + 1) / (tf + lengthNorm[Int(posting.doc)])
+                let doc = Int(posting.doc)
+                if scores[doc] == 0 { touched.append(posting.doc) }
+                scores[doc] += idf * tf * (parameters.k1 + 1) / (tf + lengthNorm[doc])
             }
         }
         var top = TopHits(limit: limit)
-        for (doc, score) in scores where score > 0 { top.offer(score: score, id: ids[Int(doc)]) }
+        let ids = self.ids  // the closure below would otherwise copy all of `self`
+        for doc in touched where scores[Int(doc)] > 0 { top.offer(score: scores[Int(doc)], id: ids[Int(doc)]) }
         return top.hits
     }
 }

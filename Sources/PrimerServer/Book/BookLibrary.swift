@@ -1,13 +1,15 @@
 import Fluent
 import Foundation
+import NIOPosix
 import PrimerCore
 import Synchronization
 
 /// The book as the server holds it in memory: pages, chunks and the lexical index, loaded
-/// from the database at start-up and after each ingest. Reads are lock-free snapshots.
+/// from the database at start-up and after each ingest. Readers take the current snapshot
+/// (one reference, under a lock held only to read it) and use it without further locking.
 final class BookLibrary: Sendable {
-    /// An immutable view of the loaded book.
-    struct Snapshot: Sendable {
+    /// An immutable view of the loaded book (a class: taking it costs one reference count).
+    final class Snapshot: Sendable {
         let book: Book
         let chunks: [BookChunk]
         let chunksByID: [String: BookChunk]
@@ -38,7 +40,10 @@ final class BookLibrary: Sendable {
         let pages = try await BookPageRecord.query(on: db).all().map(\.page)
         let categories = try await BookCategoryRecord.query(on: db).all().map(\.category)
         let chunks = try await BookChunkRecord.query(on: db).sort(\.$sourcePath).sort(\.$ordinal).all().map(\.chunk)
-        let snapshot = Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks)
+        // Indexing and rendering are CPU work: off the event loops.
+        let snapshot = try await NIOThreadPool.singleton.runIfActive {
+            Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks)
+        }
         current.withLock { $0 = snapshot }
     }
 }

@@ -42,7 +42,7 @@ struct QueryService {
 
     func prepare() async throws -> Prepared {
         let start = NIODeadline.now()
-        let input = try request.content.decode(QueryRequest.self).validated()
+        let input = try request.decodeJSON(QueryRequest.self).validated()
         let (userID, profile) = await readerAndProfile()
         try await enforceRateLimit(userID: userID)
 
@@ -58,10 +58,10 @@ struct QueryService {
             passages = [SelectionLocator.passage(for: selection, in: snapshot)]
             relevant = true
         } else {
-            let retrievalQuery = QueryRewriter.retrievalQuery(input.query, history: history)
-            let hits = snapshot.lexical.rank(retrievalQuery, limit: input.maxResults, pageSlug: input.chapter)
+            let terms = TextTokenizer.terms(QueryRewriter.retrievalQuery(input.query, history: history))
+            let hits = snapshot.lexical.rank(terms: terms, limit: input.maxResults, pageSlug: input.chapter)
             let found = hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-            relevant = RelevanceGate.isRelevant(question: retrievalQuery, passages: found,
+            relevant = RelevanceGate.isRelevant(questionTerms: terms, passages: found,
                                                 inBook: { snapshot.lexical.documentFrequency(of: $0) > 0 })
             passages = relevant ? found : []
         }
@@ -114,7 +114,22 @@ struct QueryService {
         return (id, previous.reversed().map { ConversationTurn(question: $0.query, answer: $0.answer) })
     }
 
-    /// Generates the answer, falling back to the extractive generator if the provider fails.
+    /// The whole answer and the provider that wrote it, falling back to the extractive
+    /// generator if the provider fails (what it wrote so far is dropped: nothing was shown).
+    func complete(_ prepared: Prepared) async throws -> (answer: String, provider: String) {
+        let primary = request.primer.generator
+        do {
+            return (try await primary.complete(prepared.answerRequest), primary.name)
+        } catch {
+            try Task.checkCancellation()
+            if error is CancellationError { throw error }
+            let fallback = Self.fallBack(from: primary, error: error, logger: request.logger)
+            return (fallback.compose(prepared.answerRequest), fallback.name)
+        }
+    }
+
+    /// Generates the answer piece by piece, falling back to the extractive generator if the
+    /// provider fails.
     func generate(_ prepared: Prepared) -> AsyncThrowingStream<Event, any Error> {
         let primary = request.primer.generator
         let logger = request.logger
@@ -128,11 +143,10 @@ struct QueryService {
                     continuation.finish()
                 } catch {
                     if Task.isCancelled { continuation.finish(); return }
-                    logger.warning("Answer provider \(primary.name) failed; answering extractively",
-                                   metadata: ["error": .string("\(error)")])
+                    let fallback = Self.fallBack(from: primary, error: error, logger: logger)
                     continuation.yield(.fellBack)
                     do {
-                        for try await piece in ExtractiveGenerator().answer(answerRequest) { continuation.yield(.delta(piece)) }
+                        for try await piece in fallback.answer(answerRequest) { continuation.yield(.delta(piece)) }
                         continuation.finish()
                     } catch {
                         continuation.finish(throwing: error)
@@ -141,6 +155,12 @@ struct QueryService {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// Logs a provider failure and returns the generator that answers instead.
+    private static func fallBack(from primary: any AnswerGenerator, error: any Error, logger: Logger) -> ExtractiveGenerator {
+        logger.warning("Answer provider \(primary.name) failed; answering extractively", metadata: ["error": .string("\(error)")])
+        return ExtractiveGenerator()
     }
 
     /// The text shown when the book has nothing on the question.
@@ -156,11 +176,10 @@ struct QueryService {
         let sources = answered ? prepared.sources : []
         let latency = Double((NIODeadline.now() - prepared.start).nanoseconds) / 1_000_000
         let id = UUID()
-        try await ChatQuery(
+        try await request.primer.queryLog.record(QueryRecord(
             id: id, userID: prepared.userID, conversationID: prepared.conversationID, query: prepared.input.query, answer: text,
             answered: answered, personalizationApplied: prepared.personalizationApplied, provider: provider,
-            latencyMs: latency, sourcesCount: sources.count
-        ).create(on: request.db)
+            latencyMs: latency, sourcesCount: sources.count, createdAt: Date()), on: request.db)
         return QueryResponse(
             queryID: id, conversationID: prepared.conversationID, answer: text, answered: answered, sources: sources,
             personalizationApplied: prepared.personalizationApplied, chunksRetrieved: prepared.passages.count,

@@ -9,7 +9,7 @@ struct AccountController: RouteCollection {
 
     @Sendable
     func delete(req: Request) async throws -> MessageResponse {
-        let body = try req.content.decode(DeleteAccountRequest.self)
+        let body = try req.decodeJSON(DeleteAccountRequest.self)
         guard let password = body.password, !password.isEmpty else {
             throw APIError.invalidRequest("Confirm with your password", fields: ["password": "is required"])
         }

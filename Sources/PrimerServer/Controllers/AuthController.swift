@@ -16,7 +16,7 @@ struct AuthController: RouteCollection {
 
     @Sendable
     func signup(req: Request) async throws -> Response {
-        let input = try req.content.decode(SignupRequest.self).validated()
+        let input = try req.decodeJSON(SignupRequest.self).validated()
         let email = input.email.value
         if try await User.query(on: req.db).filter(\.$email == email).first() != nil { throw APIError.emailTaken }
         let hash = try await req.primer.passwords.hash(input.password)
@@ -42,7 +42,7 @@ struct AuthController: RouteCollection {
 
     @Sendable
     func signin(req: Request) async throws -> AuthResponse {
-        let input = try req.content.decode(SigninRequest.self).validated()
+        let input = try req.decodeJSON(SigninRequest.self).validated()
         let lockout = req.primer.lockout
         let now = Date()
         if let until = await lockout.lockedUntil(input.email, now: now) {
@@ -77,7 +77,7 @@ struct AuthController: RouteCollection {
 
     @Sendable
     func refresh(req: Request) async throws -> AuthResponse {
-        let body = try req.content.decode(RefreshRequest.self)
+        let body = try req.decodeJSON(RefreshRequest.self)
         guard let token = body.refresh_token, !token.isEmpty else {
             throw APIError.invalidRequest("Missing field: refresh_token", fields: ["refresh_token": "is required"])
         }

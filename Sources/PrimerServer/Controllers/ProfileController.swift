@@ -21,7 +21,7 @@ struct ProfileController: RouteCollection {
 
     @Sendable
     func update(req: Request) async throws -> UserResponse {
-        let change = try req.content.decode(UpdateProfileRequest.self).validated()
+        let change = try req.decodeJSON(UpdateProfileRequest.self).validated()
         let reader = try req.reader
         guard let user = try await User.query(on: req.db).filter(\.$id == reader.userID).with(\.$profile).first(),
               let profile = user.profile

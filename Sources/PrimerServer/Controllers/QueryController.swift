@@ -16,15 +16,7 @@ struct QueryController: RouteCollection {
     func ask(req: Request) async throws -> QueryResponse {
         let service = QueryService(request: req)
         let prepared = try await service.prepare()
-        var answer = "", provider = req.primer.generator.name
-        if prepared.relevant {
-            for try await event in service.generate(prepared) {
-                switch event {
-                case .delta(let text): answer += text
-                case .fellBack: provider = ExtractiveGenerator().name
-                }
-            }
-        }
+        let (answer, provider) = prepared.relevant ? try await service.complete(prepared) : ("", req.primer.generator.name)
         return try await service.finish(prepared, answer: answer, provider: provider)
     }
 
@@ -40,9 +32,9 @@ struct QueryController: RouteCollection {
             "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
         ])
         response.body = .init(asyncStream: { writer in
+            var answer = "", provider = primaryName, recorded = false
             do {
                 try await writer.writeBuffer(ServerSentEvent.encode("sources", prepared.relevant ? prepared.sources : []))
-                var answer = "", provider = primaryName
                 if prepared.relevant {
                     for try await event in service.generate(prepared) {
                         switch event {
@@ -59,13 +51,17 @@ struct QueryController: RouteCollection {
                     }
                 }
                 let final = try await service.finish(prepared, answer: answer, provider: provider)
+                recorded = true
                 if !final.answered {
                     try await writer.writeBuffer(ServerSentEvent.encode("delta", ["text": final.answer]))
                 }
                 try await writer.writeBuffer(ServerSentEvent.encode("done", final))
                 try await writer.write(.end)
             } catch {
+                // Usually the client went away (which also cancelled generation); the question
+                // is still recorded, with the part of the answer that was sent.
                 logger.info("Answer stream ended early: \(String(reflecting: type(of: error)))")
+                if !recorded { _ = try? await service.finish(prepared, answer: answer, provider: provider) }
                 let body = ErrorBody(detail: "The answer could not be completed", code: "stream_failed", fields: nil)
                 try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
                 try? await writer.write(.end)
@@ -79,7 +75,7 @@ struct QueryController: RouteCollection {
         guard let id = req.parameters.get("queryID", as: UUID.self),
               let query = try await ChatQuery.find(id, on: req.db)
         else { throw APIError.notFound("No such query") }
-        let body = try req.content.decode(FeedbackRequest.self)
+        let body = try req.decodeJSON(FeedbackRequest.self)
         var failure = ValidationFailure()
         if body.helpful == nil { failure.add("helpful", "is required") }
         let comment = body.comment?.trimmingWhitespace()

@@ -86,3 +86,34 @@ struct FeedbackRequest: Content {
     var helpful: Bool?
     var comment: String?
 }
+
+extension QueryResponse {
+    /// The same JSON as the `Codable` encoding, written directly (the chatbot's hot path).
+    var json: ByteBuffer {
+        var writer = JSONWriter(capacity: 512 + sources.reduce(answer.utf8.count) { $0 + $1.chunkText.utf8.count + 256 })
+        writer.object { out in
+            out.field("query_id", queryID.uuidString)
+            out.field("conversation_id", conversationID.uuidString)
+            out.field("answer", answer)
+            out.field("answered", answered)
+            out.array("sources", sources) { out, source in
+                out.object { out in
+                    out.field("page_url", source.pageURL)
+                    out.field("page_title", source.pageTitle)
+                    out.field("section", source.section)
+                    out.field("source_path", source.sourcePath)
+                    out.field("chunk_text", source.chunkText)
+                    out.field("relevance_score", source.relevanceScore)
+                }
+            }
+            out.field("personalization_applied", personalizationApplied)
+            out.field("chunks_retrieved", chunksRetrieved)
+            out.field("response_time_ms", responseTimeMs)
+        }
+        return writer.buffer
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(buffer: json))
+    }
+}

@@ -16,14 +16,13 @@ public struct RedactingLogHandler: LogHandler {
         set { wrapped.logLevel = newValue }
     }
 
-    public var metadata: Logger.Metadata {
-        get { wrapped.metadata }
-        set { wrapped.metadata = newValue }
-    }
+    /// Kept here and handed over only when a line is written: the wrapped stream handler
+    /// re-renders its metadata on every change (each request sets its request id).
+    public var metadata: Logger.Metadata = [:]
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { wrapped[metadataKey: key] }
-        set { wrapped[metadataKey: key] = newValue }
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 
     /// Metadata keys whose values are query parameters (which include password hashes).
@@ -31,11 +30,10 @@ public struct RedactingLogHandler: LogHandler {
 
     public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
                     source: String, file: String, function: String, line: UInt) {
-        let cleanMetadata = metadata.map { entries in
-            Logger.Metadata(uniqueKeysWithValues: entries.map { key, value in
-                (key, Self.droppedKeys.contains(key) ? .string("<redacted>") : .string(Self.redact("\(value)")))
-            })
-        }
+        let merged = self.metadata.merging(metadata ?? [:]) { _, call in call }
+        let cleanMetadata = merged.isEmpty ? nil : Logger.Metadata(uniqueKeysWithValues: merged.map { key, value in
+            (key, Self.droppedKeys.contains(key) ? .string("<redacted>") : .string(Self.redact("\(value)")))
+        })
         wrapped.log(level: level, message: "\(Self.redact(message.description))", metadata: cleanMetadata,
                     source: source, file: file, function: function, line: line)
     }

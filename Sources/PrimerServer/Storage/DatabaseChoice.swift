@@ -31,13 +31,24 @@ public enum DatabaseChoice: Sendable, Equatable {
         }
     }
 
-    /// Per-connection tuning: WAL lets readers and the single writer work concurrently.
-    func tune(_ db: any Database, logger: Logger) async {
-        guard isSQLite, let sql = db as? any SQLDatabase else { return }
+    /// SQLite tuning. WAL (stored in the file) lets readers and the single writer work
+    /// concurrently. `synchronous=NORMAL` is per connection, so it is set on the pool's one
+    /// connection per event loop: in WAL mode a commit then survives a crash of the process
+    /// and the file is never corrupted, and only an OS crash or power cut can roll back the
+    /// last commits (SQLite's recommended setting for WAL). A connection reopened later
+    /// falls back to SQLite's default, FULL, the safer side.
+    func tune(_ app: Application) async {
+        guard isSQLite else { return }
         do {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await (app.db as? any SQLDatabase)?.raw("PRAGMA journal_mode=WAL").run()
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = app.databases.database(logger: app.logger, on: loop)
+                try await db?.withConnection { connection in
+                    try await (connection as? any SQLDatabase)?.raw("PRAGMA synchronous=NORMAL").run()
+                }
+            }
         } catch {
-            logger.warning("Could not switch SQLite to WAL mode: \(error)")
+            app.logger.warning("Could not tune SQLite: \(error)")
         }
     }
 }

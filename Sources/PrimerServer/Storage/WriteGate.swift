@@ -13,10 +13,16 @@ final class WriteGate: Sendable {
 
     /// Runs `work` in a database transaction, one at a time on SQLite.
     func transaction<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard serialise else { return try await db.transaction(work) }
+        try await serialised { try await db.transaction(work) }
+    }
+
+    /// Runs `work` (writes outside an explicit transaction, e.g. one statement), one at a time
+    /// with the transactions on SQLite.
+    func serialised<T: Sendable>(_ work: () async throws -> T) async throws -> T {
+        guard serialise else { return try await work() }
         await acquire()
         do {
-            let result = try await db.transaction(work)
+            let result = try await work()
             release()
             return result
         } catch {

@@ -8,6 +8,7 @@ final class FakeProvider: Sendable {
     private let bodies = NIOLockedValueBox<[String]>([])
     private let closed = NIOLockedValueBox<Int>(0)
     private let url = NIOLockedValueBox<String>("")
+    private let closes = AsyncStream<Void>.makeStream()
 
     /// `http://127.0.0.1:<port>`.
     var baseURL: String { url.withLockedValue { $0 } }
@@ -16,7 +17,15 @@ final class FakeProvider: Sendable {
     var closedEarly: Int { closed.withLockedValue { $0 } }
 
     func record(_ body: String) { bodies.withLockedValue { $0.append(body) } }
-    func noteClosed() { closed.withLockedValue { $0 += 1 } }
+    func noteClosed() {
+        closed.withLockedValue { $0 += 1 }
+        closes.continuation.yield()
+    }
+
+    /// Returns once a stream's client has gone away (see ``noteClosed()``).
+    func waitUntilClosed() async {
+        for await _ in closes.stream { return }
+    }
 
     /// Starts a fake whose routes `register` adds, runs `body`, then stops it.
     static func run(_ register: (Application, FakeProvider) -> Void, _ body: (FakeProvider) async throws -> Void) async throws {
@@ -38,9 +47,12 @@ final class FakeProvider: Sendable {
 
     /// An OpenAI-style event stream of `pieces`, ending with `[DONE]`.
     static func openAIStream(_ pieces: [String]) -> String {
-        pieces.map { piece in
-            let json = try! JSONSerialization.data(withJSONObject: ["choices": [["index": 0, "delta": ["content": piece]]]])
-            return "data: \(String(decoding: json, as: UTF8.self))\n\n"
-        }.joined() + "data: [DONE]\n\n"
+        pieces.map(openAIChunk).joined() + "data: [DONE]\n\n"
+    }
+
+    /// One OpenAI-style `data:` event carrying `piece`.
+    static func openAIChunk(_ piece: String) -> String {
+        let json = try! JSONSerialization.data(withJSONObject: ["choices": [["index": 0, "delta": ["content": piece]]]])
+        return "data: \(String(decoding: json, as: UTF8.self))\n\n"
     }
 }
