@@ -11,7 +11,7 @@ import PrimerCore
 /// `delta.message.content.text`), `content-end` and `message-end`, which ends the answer
 /// (with `delta.finish_reason` `ERROR` and `delta.error` when generation failed). Other
 /// event types (citations, tool calls) are ignored.
-public struct CohereChatGenerator: AnswerGenerator, CustomStringConvertible, CustomReflectable {
+public struct CohereChatGenerator: AnswerGenerator, ChatModel, CustomStringConvertible, CustomReflectable {
     public let name = "cohere"
     /// The API root, `https://api.cohere.com/v2` (settable for tests and compatible servers).
     public var baseURL: String
@@ -47,14 +47,16 @@ public struct CohereChatGenerator: AnswerGenerator, CustomStringConvertible, Cus
     public var endpoint: String { OpenAIChatGenerator.trimmingSlashes(baseURL) + "/chat" }
 
     public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
-        StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: requestBody(for: request), timeout: timeout)
+        chat(PromptBuilder.messages(for: request))
+    }
+
+    /// Streams the reply to `messages`, sent as they are.
+    public func chat(_ messages: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
+        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature)
+        return StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: body, timeout: timeout)
             .stream(CohereStreamDecoder(provider: name))
     }
 
-    /// The JSON request body for `request` (both APIs take the same streaming chat shape).
-    func requestBody(for request: AnswerRequest) -> [UInt8] {
-        StreamingChatRequest.chatBody(model: model, request: request, temperature: temperature)
-    }
 
     public var description: String {
         "CohereChatGenerator(baseURL: \(baseURL), model: \(model), apiKey: \(apiKey.isEmpty ? "none" : "set"))"

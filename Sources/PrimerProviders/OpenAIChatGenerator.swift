@@ -10,7 +10,7 @@ import PrimerCore
 /// `data: {json}` chunk's `choices[0].delta.content` is a piece of the answer, and
 /// `data: [DONE]` ends it. The `Authorization: Bearer` header is sent only when an API key
 /// is set (local servers need none).
-public struct OpenAIChatGenerator: AnswerGenerator, CustomStringConvertible, CustomReflectable {
+public struct OpenAIChatGenerator: AnswerGenerator, ChatModel, CustomStringConvertible, CustomReflectable {
     public let name = "openai"
     /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1` (Ollama).
     public var baseURL: String
@@ -44,14 +44,16 @@ public struct OpenAIChatGenerator: AnswerGenerator, CustomStringConvertible, Cus
     public var endpoint: String { Self.trimmingSlashes(baseURL) + "/chat/completions" }
 
     public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
-        StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: requestBody(for: request), timeout: timeout)
+        chat(PromptBuilder.messages(for: request))
+    }
+
+    /// Streams the reply to `messages`, sent as they are.
+    public func chat(_ messages: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
+        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature)
+        return StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: body, timeout: timeout)
             .stream(OpenAIStreamDecoder(provider: name))
     }
 
-    /// The JSON request body for `request` (both APIs take the same streaming chat shape).
-    func requestBody(for request: AnswerRequest) -> [UInt8] {
-        StreamingChatRequest.chatBody(model: model, request: request, temperature: temperature)
-    }
 
     static func trimmingSlashes(_ url: String) -> String {
         var url = url.trimmingCharacters(in: .whitespaces)

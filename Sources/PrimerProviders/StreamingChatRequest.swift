@@ -200,9 +200,9 @@ extension StreamingChatRequest {
         let temperature: Double?
     }
 
-    /// `{model, messages, stream: true, temperature?}` with the personalised prompt messages.
-    static func chatBody(model: String, request: AnswerRequest, temperature: Double?) -> [UInt8] {
-        let body = ChatBody(model: model, messages: PromptBuilder.messages(for: request), stream: true, temperature: temperature)
+    /// The streaming chat body `{model, messages, stream: true, temperature?}` for `messages` as they are.
+    static func chatBody(model: String, messages: [ChatMessage], temperature: Double?) -> [UInt8] {
+        let body = ChatBody(model: model, messages: messages, stream: true, temperature: temperature)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return (try? Array(encoder.encode(body))) ?? []

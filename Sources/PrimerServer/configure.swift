@@ -35,9 +35,12 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
 
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(CORSOriginsMiddleware(origins: settings.corsOrigins))
     app.middleware.use(APIErrorMiddleware())
     app.middleware.use(RateLimitMiddleware())
+    app.middleware.use(OriginCheckMiddleware(corsOrigins: settings.corsOrigins))
+    app.middleware.use(BrowserSessionMiddleware())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(IngestCommand(), as: "ingest")

@@ -1,7 +1,8 @@
 import Vapor
 
-/// Registers every route: `/health`, `/openapi.json` and the `/api/v1` API.
+/// Registers every route: the website, `/health`, `/openapi.json` and the `/api/v1` API.
 func routes(_ app: Application) throws {
+    try app.register(collection: SiteController(assets: try StaticAssets.load()))
     try app.register(collection: HealthController())
     try app.register(collection: OpenAPIController.load())
     let api = app.grouped("api", "v1")

@@ -56,3 +56,12 @@ extension AnswerGenerator {
         return text
     }
 }
+
+/// A language model that takes chat messages as they are (the hosted providers). Used where
+/// the messages are not a question about passages, e.g. rewriting a chapter for a reader.
+public protocol ChatModel: Sendable {
+    /// Stable name (`openai`, `cohere`).
+    var name: String { get }
+    /// The reply to `messages`, piece by piece. Errors end the stream.
+    func chat(_ messages: [ChatMessage]) -> AsyncThrowingStream<String, any Error>
+}

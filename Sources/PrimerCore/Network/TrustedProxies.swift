@@ -70,6 +70,11 @@ public struct ClientAddressResolver: Sendable {
         self.trustedProxies = trustedProxies
     }
 
+    /// Whether `peer` is one of the trusted proxies (nil: no).
+    public func isTrustedProxy(_ peer: String?) -> Bool {
+        peer.map(isTrusted) ?? false
+    }
+
     func isTrusted(_ ip: String) -> Bool {
         trustedProxies.contains { $0.contains(ip) }
     }

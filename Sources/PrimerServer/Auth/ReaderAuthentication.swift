@@ -14,12 +14,20 @@ enum BearerCheck {
 }
 
 extension Request {
-    /// Verifies the bearer token synchronously and consults the reader cache.
+    /// Verifies the bearer token synchronously and consults the reader cache. Without an
+    /// Authorization header the browser session's access token (cookie) is used; a stale
+    /// cookie counts as signed out rather than as a bad token.
     func checkBearer(now: Date) -> BearerCheck {
-        guard headers.first(name: .authorization) != nil else { return .absent }
-        guard let token = headers.bearerAuthorization?.token,
-              let ids = primer.tokens.verifyAccessToken(token, now: now)
-        else { return .invalid }
+        let ids: (userID: UUID, sessionID: UUID)
+        if headers.first(name: .authorization) != nil {
+            guard let token = headers.bearerAuthorization?.token, let verified = primer.tokens.verifyAccessToken(token, now: now)
+            else { return .invalid }
+            ids = verified
+        } else {
+            guard let token = browserAccessToken, !token.isEmpty, let verified = primer.tokens.verifyAccessToken(token, now: now)
+            else { return .absent }
+            ids = verified
+        }
         if let reader = primer.readers.reader(sessionID: ids.sessionID, now: now), reader.userID == ids.userID {
             return .cached(reader)
         }

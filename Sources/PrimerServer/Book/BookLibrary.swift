@@ -16,6 +16,11 @@ final class BookLibrary: Sendable {
         let lexical: BM25Index
         /// Each page's HTML and headings, rendered once per load.
         let rendered: [String: (html: String, headings: [PageRenderer.Heading])]
+        /// The sidebar tree and the pages in reading order.
+        let toc: [TOCEntry]
+        let readingOrder: [BookPage]
+        /// The book's own definitions of its key terms (glossary and chapters).
+        let keyTerms: [KeyTerm]
 
         static let empty = Snapshot(book: Book(pages: [], categories: []), chunks: [])
 
@@ -27,6 +32,9 @@ final class BookLibrary: Sendable {
                 SearchDocument(id: $0.id, headings: $0.headings, body: $0.text, pageSlug: $0.pageSlug)
             })
             self.rendered = Dictionary(uniqueKeysWithValues: book.pages.map { ($0.slug, PageRenderer.render($0)) })
+            self.toc = book.tableOfContents()
+            self.readingOrder = book.readingOrder()
+            self.keyTerms = KeyTerms.definitions(in: book)
         }
     }
 

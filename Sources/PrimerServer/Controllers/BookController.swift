@@ -1,12 +1,15 @@
 import PrimerCore
 import Vapor
 
-/// `/api/v1/book`: the table of contents and the pages.
+/// `/api/v1/book`: the table of contents, the pages and "personalise this chapter";
+/// `/api/v1/search`: sections matching a few words.
 struct BookController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let book = routes.grouped("book")
         book.get(use: tableOfContents)
         book.get("pages", "**", use: page)
+        book.grouped(ReaderAuthMiddleware()).post("pages", "**", use: personalize)
+        routes.get("search", use: search)
     }
 
     @Sendable
@@ -25,4 +28,59 @@ struct BookController: RouteCollection {
         return BookPageResponse(title: page.title, slug: page.slug, sourcePath: page.sourcePath, markdown: page.markdown,
                                 html: html, headings: headings)
     }
+
+    /// `POST /api/v1/book/pages/{slug}/personalize`: the chapter adapted to the reader, as
+    /// server-sent events `section` (`{"html"}`), then `done` (`{"level","cached","provider"}`)
+    /// or `error`.
+    @Sendable
+    func personalize(req: Request) async throws -> Response {
+        var parts = req.parameters.getCatchall()
+        guard parts.last == "personalize" else { throw APIError.notFound("No such route") }
+        parts.removeLast()
+        let slug = parts.joined(separator: "/")
+        guard let page = req.primer.library.snapshot.book.page(slug: slug) else { throw APIError.notFound("No page with slug '\(slug)'") }
+        let events = ChapterPersonalizer(request: req).stream(page: page, reader: try req.reader)
+        let logger = req.logger
+        let response = Response(status: .ok, headers: [
+            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+        ])
+        response.body = .init(asyncStream: { writer in
+            do {
+                for try await event in events {
+                    switch event {
+                    case .section(let html):
+                        try await writer.writeBuffer(ServerSentEvent.encode("section", ["html": html]))
+                    case let .done(level, cached, provider):
+                        try await writer.writeBuffer(ServerSentEvent.encode("done", PersonalizedDone(level: level, cached: cached, provider: provider)))
+                    }
+                }
+                try await writer.write(.end)
+            } catch {
+                logger.info("Chapter stream ended early: \(String(reflecting: type(of: error)))")
+                let body = ErrorBody(detail: "The chapter could not be adapted", code: "personalize_failed", fields: nil)
+                try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
+                try? await writer.write(.end)
+            }
+        })
+        return response
+    }
+
+    /// `GET /api/v1/search?q=…&limit=…` (limit 1–20, default 10).
+    @Sendable
+    func search(req: Request) throws -> SearchResponse {
+        let query = (req.query[String.self, at: "q"] ?? "").trimmingWhitespace()
+        guard !query.isEmpty, query.count <= 200 else {
+            throw APIError.invalidRequest("Give 1 to 200 characters to search for", fields: ["q": "must be 1 to 200 characters"])
+        }
+        let limit = req.query[Int.self, at: "limit"] ?? 10
+        guard (1...20).contains(limit) else { throw APIError.invalidRequest("limit must be from 1 to 20", fields: ["limit": "must be from 1 to 20"]) }
+        return SearchResponse(query: query, results: BookSearch.results(for: query, limit: limit, in: req.primer.library.snapshot))
+    }
+}
+
+/// The `done` event of a chapter adaptation.
+struct PersonalizedDone: Content {
+    let level: String
+    let cached: Bool
+    let provider: String
 }

@@ -26,7 +26,8 @@ struct CORSOriginsMiddleware: Middleware {
     private func addHeaders(to response: Response, origin: String, preflight isPreflight: Bool) {
         response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
         response.headers.replaceOrAdd(name: .vary, value: "Origin")
-        response.headers.replaceOrAdd(name: .accessControlAllowCredentials, value: "true")
+        // Cookies only for origins listed by name: `*` lets any site read answers, never act as the reader.
+        if allowed.contains(origin) { response.headers.replaceOrAdd(name: .accessControlAllowCredentials, value: "true") }
         response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: "Retry-After, X-Request-Id, WWW-Authenticate")
         if isPreflight {
             response.headers.replaceOrAdd(name: .accessControlAllowMethods, value: "GET, POST, PUT, DELETE, OPTIONS")

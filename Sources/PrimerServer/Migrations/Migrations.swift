@@ -9,5 +9,6 @@ enum PrimerMigrations {
         M004_CreateAuditEvents(),
         M005_CreateBook(),
         M006_CreateChatQueries(),
+        M007_CreateChapterAdaptations(),
     ]
 }

@@ -1,0 +1,266 @@
+import Foundation
+
+/// A term the book itself defines, and where: the server links it as `url`.
+public struct KeyTerm: Sendable, Equatable {
+    /// The term as the book writes it (`Gear Ratio`, `Backlash`, `Series elastic actuator (SEA)`).
+    public let term: String
+    /// The book's definition, as plain text (no Markdown emphasis, links or code markers).
+    public let definition: String
+    /// Slug of the page holding the definition.
+    public let pageSlug: String
+    /// Docusaurus anchor of the heading the definition sits under ("" for a page's lead text).
+    public let anchor: String
+
+    /// A term defined on page `pageSlug` under the heading with `anchor`.
+    public init(term: String, definition: String, pageSlug: String, anchor: String) {
+        self.term = term
+        self.definition = definition
+        self.pageSlug = pageSlug
+        self.anchor = anchor
+    }
+
+    /// Link to the definition: `/book/<pageSlug>#<anchor>`.
+    public var url: String { "/book/\(pageSlug)" + (anchor.isEmpty ? "" : "#\(anchor)") }
+}
+
+/// Collects the definitions a book gives itself, and finds which of them a page uses.
+/// Deterministic and model-free; compute `definitions(in:)` once per loaded book.
+public enum KeyTerms {
+    /// Every term the book defines: first its glossary's `## Term` entries (the heading and
+    /// its first paragraph), then, in reading order, chapter sentences that define a bold
+    /// term ("A **servo motor** is …", "**Backlash** is …", "X, **term**, means …").
+    /// The first definition of a term wins, so the glossary wins over chapters.
+    public static func definitions(in book: Book) -> [KeyTerm] {
+        let pages = book.readingOrder()
+        let glossaries = pages.filter(isGlossary)
+        var seen = Set<String>()
+        var result: [KeyTerm] = []
+        let candidates = glossaries.flatMap(glossaryTerms) + pages.filter { !isGlossary($0) }.flatMap(chapterTerms)
+        for term in candidates where seen.insert(key(term.term)).inserted {
+            result.append(term)
+        }
+        return result
+    }
+
+    /// Whether `page` is the book's glossary (slug, last slug component or title "glossary").
+    public static func isGlossary(_ page: BookPage) -> Bool {
+        let slug = page.slug.lowercased()
+        return slug == "glossary" || slug.hasSuffix("/glossary") || page.title.trimmingWhitespace().lowercased() == "glossary"
+    }
+
+    /// The terms of `terms` that occur in `page`'s prose (not its code), case-insensitively,
+    /// as whole words, plurals allowed; ordered by first occurrence, at most `limit`. On the
+    /// glossary page itself, the glossary's own terms are skipped.
+    public static func occurring(in page: BookPage, among terms: [KeyTerm], limit: Int = 10) -> [KeyTerm] {
+        let text = searchableText(of: page)
+        let glossary = isGlossary(page)
+        var found: [(position: Int, length: Int, order: Int, term: KeyTerm)] = []
+        for (order, term) in terms.enumerated() where !(glossary && term.pageSlug == page.slug) {
+            let positions = variants(of: term.term).compactMap { firstWordMatch(of: $0, in: text) }
+            guard let first = positions.min() else { continue }
+            found.append((text.distance(from: text.startIndex, to: first), term.term.count, order, term))
+        }
+        found.sort { ($0.position, -$0.length, $0.order) < ($1.position, -$1.length, $1.order) }
+        return found.prefix(max(0, limit)).map(\.term)
+    }
+
+    /// Where `phrase` (lowercase) first occurs in `text` (lowercase) as whole words, allowing a
+    /// plural ending (`-s`, `-es`); hyphens count as spaces in both.
+    static func firstWordMatch(of phrase: String, in text: String) -> String.Index? {
+        guard !phrase.isEmpty else { return nil }
+        var start = text.startIndex
+        while let range = text.range(of: phrase, range: start..<text.endIndex) {
+            var end = range.upperBound
+            for suffix in ["es", "s"] where text[end...].hasPrefix(suffix) {
+                let after = text.index(end, offsetBy: suffix.count)
+                if after == text.endIndex || !isWordCharacter(text[after]) { end = after; break }
+            }
+            let before = range.lowerBound == text.startIndex ? " " : text[text.index(before: range.lowerBound)]
+            let after = end == text.endIndex ? " " : text[end]
+            if !isWordCharacter(before), !isWordCharacter(after) { return range.lowerBound }
+            start = text.index(after: range.lowerBound)
+        }
+        return nil
+    }
+
+    /// Whether `text` contains `phrase` as whole words (case-insensitive, hyphens as spaces).
+    static func contains(_ phrase: String, in text: String) -> Bool {
+        firstWordMatch(of: normalise(phrase), in: normalise(text)) != nil
+    }
+
+    /// Lowercase, hyphens as spaces, runs of white space as one space.
+    static func normalise(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "-", with: " ")
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber
+    }
+
+    /// Spellings to look for: the term without a trailing `(ABBR)`, the abbreviation, and a
+    /// `-ies` plural for terms ending in `y`.
+    static func variants(of term: String) -> [String] {
+        var names = [key(term)]
+        if let open = term.lastIndex(of: "("), term.hasSuffix(")") {
+            names.append(normalise(String(term[term.index(after: open)..<term.index(before: term.endIndex)])))
+        }
+        names += names.filter { $0.hasSuffix("y") }.map { String($0.dropLast()) + "ies" }
+        return names.filter { !$0.isEmpty }
+    }
+
+    /// The term's identity: normalised, without a trailing `(ABBR)`.
+    static func key(_ term: String) -> String {
+        var name = term
+        if let open = name.lastIndex(of: "("), name.hasSuffix(")") { name = String(name[..<open]) }
+        return normalise(name)
+    }
+
+    /// A page's headings and prose (MDX removed, code left out), plain, normalised.
+    private static func searchableText(of page: BookPage) -> String {
+        var parts: [String] = []
+        for line in MarkdownLine.classify(MarkdownText.cleanLines(page.markdown)) {
+            switch line.kind {
+            case .text, .heading: parts.append(MarkdownText.plain(line.line))
+            case .fenceOpen, .code, .fenceClose: parts.append("\u{00B6}")  // code separates words
+            }
+        }
+        return normalise(parts.joined(separator: " "))
+    }
+}
+
+// MARK: - Finding definitions
+
+extension KeyTerms {
+    /// A run of prose under one heading, split into list items (markers removed).
+    struct Paragraph {
+        var heading: String?
+        var level = 0
+        var anchor = ""
+        var isFirstInSection = true
+        var items: [String] = []
+    }
+
+    /// The glossary's `## Term` headings (levels 2–3) with their first paragraph.
+    static func glossaryTerms(in page: BookPage) -> [KeyTerm] {
+        paragraphs(of: page).compactMap { paragraph in
+            guard paragraph.isFirstInSection, (2...3).contains(paragraph.level), let term = paragraph.heading else { return nil }
+            let definition = MarkdownText.plain(paragraph.items.joined(separator: " ")).trimmingWhitespace()
+            return definition.isEmpty ? nil : KeyTerm(term: term, definition: definition, pageSlug: page.slug, anchor: paragraph.anchor)
+        }
+    }
+
+    /// Chapter sentences that define a bold term.
+    static func chapterTerms(in page: BookPage) -> [KeyTerm] {
+        var result: [KeyTerm] = []
+        for paragraph in paragraphs(of: page) {
+            for item in paragraph.items {
+                for sentence in Sentences.split(item) {
+                    let (text, terms) = definedTerms(in: sentence)
+                    let definition = MarkdownText.plain(text).trimmingWhitespace()
+                    result += terms.map { KeyTerm(term: $0, definition: definition, pageSlug: page.slug, anchor: paragraph.anchor) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The page's prose paragraphs (MDX removed; code, tables and display formulas left out),
+    /// each with the heading it sits under and that heading's anchor, as the chunker makes them.
+    static func paragraphs(of page: BookPage) -> [Paragraph] {
+        var anchors = AnchorMaker()
+        var result: [Paragraph] = []
+        var current = Paragraph()
+        var sawHeading = false, inFormula = false
+        func flush() {
+            guard !current.items.isEmpty else { return }
+            result.append(current)
+            current.items = []
+            current.isFirstInSection = false
+        }
+        for line in MarkdownLine.classify(MarkdownText.cleanLines(page.markdown)) {
+            let text = line.trimmed
+            switch line.kind {
+            case let .heading(level, raw):
+                flush()
+                inFormula = false
+                let isTitle = level == 1 && !sawHeading
+                sawHeading = true
+                if isTitle { continue }  // the page title gets no anchor, as in the chunker
+                current = Paragraph(heading: MarkdownText.plain(AnchorMaker.explicitID(in: raw).text), level: level, anchor: anchors.anchor(for: raw))
+            case .fenceOpen, .code, .fenceClose:
+                flush()
+            case .text where inFormula:
+                inFormula = !text.contains("$$")
+            case .text where text.hasPrefix("$$"):
+                flush()
+                inFormula = !text.dropFirst(2).contains("$$")
+            case .text where text.isEmpty || text.hasPrefix("|") || (text.hasPrefix("**") && text.hasSuffix("**") && text.count > 4):
+                flush()  // blank lines, tables and admonition labels end a paragraph
+            case .text:
+                let item = stripListMarker(text)
+                if item.count != text.count || current.items.isEmpty { current.items.append(item) }
+                else { current.items[current.items.count - 1] += " " + item }
+            }
+        }
+        flush()
+        return result
+    }
+
+    /// `- text`, `* text`, `1. text`, `> text` → `text`.
+    static func stripListMarker(_ line: String) -> String {
+        var rest = Substring(line)
+        if rest.hasPrefix(">") { rest = rest.dropFirst() }
+        else if let first = rest.first, "-*+".contains(first), rest.dropFirst().first == " " { rest = rest.dropFirst(2) }
+        else {
+            let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+            let after = rest.dropFirst(digits.count)
+            if !digits.isEmpty, after.hasPrefix(". ") || after.hasPrefix(") ") { rest = after.dropFirst(2) }
+        }
+        return rest.trimmingWhitespace()
+    }
+
+    /// Words after "is"/"are" that mean the sentence describes, not defines, the term.
+    private static let notDefining: Set<String> = [
+        "not", "also", "still", "only", "very", "too", "used", "why", "now", "then", "more", "less", "much",
+        "often", "usually", "sometimes", "always", "never", "rarely", "shown", "covered", "discussed",
+    ]
+    private static let determiners: Set<String> = ["", "a", "an", "the", "this", "these"]
+
+    /// The sentence without a leading bold label (`**Note:**`), and the bold terms it defines:
+    /// `[A|An|The|This] **term** [(ABBR)] is|are|means|refers to …` or `X, **term**, means …`.
+    static func definedTerms(in sentence: String) -> (sentence: String, terms: [String]) {
+        var text = sentence.trimmingWhitespace()
+        if text.hasPrefix("**"), let close = text.dropFirst(2).range(of: "**"),
+           let last = text[text.index(text.startIndex, offsetBy: 2)..<close.lowerBound].last, last == ":" || last == "." {
+            text = text[close.upperBound...].trimmingWhitespace()
+        }
+        var terms: [String] = []
+        var searchFrom = text.startIndex
+        while let open = text.range(of: "**", range: searchFrom..<text.endIndex),
+              let close = text.range(of: "**", range: open.upperBound..<text.endIndex) {
+            searchFrom = close.upperBound
+            let term = MarkdownText.plain(String(text[open.upperBound..<close.lowerBound])).trimmingWhitespace()
+            let prefix = text[..<open.lowerBound].trimmingWhitespace()
+            let appositive = prefix.hasSuffix(",")
+            guard determiners.contains(prefix.lowercased()) || appositive, isPlausibleTerm(term) else { continue }
+            var rest = Substring(text[close.upperBound...]).drop(while: { $0 == " " })
+            if rest.hasPrefix("("), let end = rest.firstIndex(of: ")") { rest = rest[rest.index(after: end)...].drop(while: { $0 == " " }) }
+            let comma = rest.hasPrefix(",")
+            if comma { rest = rest.dropFirst().drop(while: { $0 == " " }) }
+            guard comma || !appositive else { continue }
+            let words = rest.lowercased().split(separator: " ", maxSplits: 3).map(String.init)
+            guard let verb = words.first else { continue }
+            let defines = verb == "means" || (verb == "refers" && words.dropFirst().first == "to")
+                || ((verb == "is" || verb == "are") && words.count > 1 && !notDefining.contains(words[1]))
+            if defines { terms.append(term.prefix(1).uppercased() + term.dropFirst()) }
+        }
+        return (text, terms)
+    }
+
+    /// A bold span that can be a term: short, with a letter, not a label ending in `.`/`:`.
+    private static func isPlausibleTerm(_ term: String) -> Bool {
+        guard let last = term.last, !".:;!?".contains(last), term.count <= 80, term.contains(where: \.isLetter) else { return false }
+        return term.split(separator: " ").count <= 8
+    }
+}

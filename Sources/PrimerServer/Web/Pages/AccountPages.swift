@@ -1,0 +1,160 @@
+import Foundation
+import PrimerCore
+
+/// The sign-up, sign-in and profile pages: plain forms that work without JavaScript, with
+/// each error shown next to the field it concerns.
+enum AccountPages {
+    /// What the background fields show (a failed submission keeps what was typed).
+    struct Background {
+        var software = "", programming = "", hardware = "", interests: [String] = [], name = ""
+    }
+
+    static let softwareWhy = "So answers use the vocabulary and depth that suit you."
+    static let programmingWhy = "So answers show code only when it helps you."
+    static let hardwareWhy = "So answers explain as much electronics and mechanics as you need."
+    static let interestsWhy = "So examples come from the topics you care about."
+
+    static func signup(frame: PageFrame, email: String, background: Background, topics: [String], errors: [String: String]) -> HTML {
+        let rules: [HTML] = zip(["length", "upper", "lower", "digit", "symbol"], PasswordPolicy.rules).map { rule, text in
+            "<li data-rule=\"\(rule)\">\(text)</li>"
+        }
+        return frame.render("""
+        <section class="form-page">
+        <h1>Sign up</h1>
+        <p class="lead">Tell Primer your background once; every answer and chapter can then adapt to it.</p>
+        \(formError(errors))
+        <form method="post" action="/signup" class="account-form" novalidate>
+        <label for="email">Email</label>
+        <input id="email" name="email" type="email" autocomplete="email" required value="\(email)">
+        \(fieldError("email", errors))
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="new-password" required>
+        <ul id="password-rules" class="rules" aria-label="Password rules">\(rules)</ul>
+        \(fieldError("password", errors))
+        <label for="name">Name <span class="optional">(optional)</span></label>
+        <input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="\(background.name)">
+        \(fieldError("name", errors))
+        \(backgroundFields(background, topics: topics, errors: errors))
+        <button type="submit" id="signup-submit" class="button primary">Create my account</button>
+        </form>
+        <p>Already have an account? <a href="/signin">Sign in</a></p>
+        </section>
+        """)
+    }
+
+    /// The background questions, shared by sign-up and the profile page.
+    static func backgroundFields(_ background: Background, topics: [String], errors: [String: String]) -> HTML {
+        let others = background.interests.filter { interest in !topics.contains { $0.caseInsensitiveCompare(interest) == .orderedSame } }
+        let checkboxes: [HTML] = topics.enumerated().map { index, topic in
+            let checked = background.interests.contains { $0.caseInsensitiveCompare(topic) == .orderedSame }
+            return """
+            <label class="topic" for="interest-\(index)"><input type="checkbox" id="interest-\(index)" name="interests[]" value="\(topic)"\(checked ? HTML(" checked") : "")> \(topic)</label>
+            """
+        }
+        return """
+        <label for="software_experience">Software experience</label>
+        <p class="why">\(softwareWhy)</p>
+        \(select("software_experience", SoftwareExperience.allCases.map(\.rawValue), selected: background.software, blank: nil))
+        \(fieldError("software_experience", errors))
+        <label for="programming_background">Programming background</label>
+        <p class="why">\(programmingWhy)</p>
+        \(select("programming_background", ProgrammingBackground.allCases.map(\.rawValue), selected: background.programming, blank: "Prefer not to say"))
+        \(fieldError("programming_background", errors))
+        <label for="hardware_experience">Hardware experience</label>
+        <p class="why">\(hardwareWhy)</p>
+        \(select("hardware_experience", HardwareExperience.allCases.map(\.rawValue), selected: background.hardware, blank: nil))
+        \(fieldError("hardware_experience", errors))
+        <fieldset class="interests"><legend>Interests</legend>
+        <p class="why">\(interestsWhy)</p>
+        <div class="topics">\(checkboxes)</div>
+        <label for="interests_other">Other topics <span class="optional">(comma-separated)</span></label>
+        <input id="interests_other" name="interests_other" type="text" maxlength="500" value="\(others.joined(separator: ", "))">
+        \(fieldError("interests", errors))
+        </fieldset>
+        """
+    }
+
+    static func signin(frame: PageFrame, email: String, next: String, errors: [String: String]) -> HTML {
+        frame.render("""
+        <section class="form-page">
+        <h1>Sign in</h1>
+        \(formError(errors))
+        <form method="post" action="/signin" class="account-form" novalidate>
+        <input type="hidden" name="next" value="\(next)">
+        <label for="email">Email</label>
+        <input id="email" name="email" type="email" autocomplete="email" required value="\(email)">
+        \(fieldError("email", errors))
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        \(fieldError("password", errors))
+        <button type="submit" id="signin-submit" class="button primary">Sign in</button>
+        </form>
+        <p>New here? <a href="/signup">Sign up</a> — it takes a minute and makes answers fit your background.</p>
+        </section>
+        """)
+    }
+
+    static func profile(frame: PageFrame, reader: AuthenticatedReader, background: Background, topics: [String],
+                        sessions: [SessionResponse], errors: [String: String], saved: Bool) -> HTML {
+        let rows: [HTML] = sessions.map { session in
+            let device = session.userAgent.map { String($0.prefix(80)) } ?? "Unknown device"
+            let current: HTML = session.current ? "<strong class=\"this-device\">This device</strong>" : ""
+            return """
+            <tr><td>\(device) \(current)</td><td>\(session.ipAddress ?? "")</td><td>\(Self.date(session.lastUsedAt))</td>
+            <td><form method="post" action="/profile/sessions/\(session.id.uuidString)/revoke"><button type="submit" class="button small">Sign out this device</button></form></td></tr>
+            """
+        }
+        let savedNote: HTML? = saved ? "<p id=\"profile-saved\" class=\"notice\" role=\"status\">Saved. Your next answer uses your new background.</p>" : nil
+        return frame.render("""
+        <section class="form-page">
+        <h1>Your profile</h1>
+        <p class="lead">Signed in as <strong>\(reader.user.email)</strong>.</p>
+        \(savedNote)
+        \(formError(errors))
+        <form method="post" action="/profile" class="account-form" id="profile-form" novalidate>
+        <label for="name">Name <span class="optional">(optional)</span></label>
+        <input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="\(background.name)">
+        \(fieldError("name", errors))
+        \(backgroundFields(background, topics: topics, errors: errors))
+        <button type="submit" id="profile-save" class="button primary">Save</button>
+        </form>
+        <h2>Signed-in devices</h2>
+        <table id="sessions"><thead><tr><th>Device</th><th>Address</th><th>Last used</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
+        <h2>Delete your account</h2>
+        <p>This deletes your account, your background and every question you asked. It cannot be undone.</p>
+        <form method="post" action="/profile/delete" id="delete-account" class="account-form danger" novalidate>
+        <label for="delete_password">Confirm with your password</label>
+        <input id="delete_password" name="delete_password" type="password" autocomplete="current-password" required>
+        \(fieldError("delete_password", errors))
+        <button type="submit" id="delete-account-button" class="button danger">Delete my account</button>
+        </form>
+        </section>
+        """)
+    }
+
+    static func date(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return formatter.string(from: date) + " UTC"
+    }
+
+    static func select(_ name: String, _ options: [String], selected: String, blank: String?) -> HTML {
+        var items: [HTML] = []
+        if let blank { items.append("<option value=\"\"\(selected.isEmpty ? HTML(" selected") : "")>\(blank)</option>") }
+        for option in options {
+            let isSelected = option.caseInsensitiveCompare(selected) == .orderedSame
+            items.append("<option value=\"\(option)\"\(isSelected ? HTML(" selected") : "")>\(option)</option>")
+        }
+        return "<select id=\"\(name)\" name=\"\(name)\">\(items)</select>"
+    }
+
+    static func fieldError(_ field: String, _ errors: [String: String]) -> HTML? {
+        guard let message = errors[field] else { return nil }
+        return "<p class=\"field-error\" id=\"error-\(field)\" role=\"alert\">\(message)</p>"
+    }
+
+    static func formError(_ errors: [String: String]) -> HTML? {
+        guard let message = errors["form"] else { return nil }
+        return "<p class=\"form-error\" id=\"error-form\" role=\"alert\">\(message)</p>"
+    }
+}

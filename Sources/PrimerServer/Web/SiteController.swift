@@ -1,0 +1,212 @@
+import Foundation
+import PrimerCore
+import Vapor
+
+/// The website: reading pages, search, sign-up / sign-in / sign-out and the profile page,
+/// server-rendered. Forms post back here; a signed-in browser holds the session cookies.
+struct SiteController: RouteCollection {
+    let assets: StaticAssets
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+        routes.get("book", "**", use: chapter)
+        routes.get("search", use: search)
+        routes.get("signup", use: signupForm)
+        routes.post("signup", use: signup)
+        routes.get("signin", use: signinForm)
+        routes.post("signin", use: signin)
+        routes.post("signout", use: signout)
+        routes.get("profile", use: profile)
+        routes.post("profile", use: saveProfile)
+        routes.post("profile", "sessions", ":sessionID", "revoke", use: revokeSession)
+        routes.post("profile", "delete", use: deleteAccount)
+        routes.get("assets", ":name") { req in assets.response(for: req.parameters.get("name") ?? "", request: req) }
+        routes.get("widget.js") { req in assets.response(for: "widget.js", request: req) }
+    }
+
+    @Sendable
+    func home(req: Request) async throws -> Response {
+        BookPages.home(frame: await req.frame(title: req.primer.library.snapshot.readingOrder.first?.title ?? "Primer")).response()
+    }
+
+    @Sendable
+    func chapter(req: Request) async throws -> Response {
+        let slug = req.parameters.getCatchall().joined(separator: "/")
+        let snapshot = req.primer.library.snapshot
+        guard let page = snapshot.book.page(slug: slug), let rendered = snapshot.rendered[slug] else {
+            return BookPages.notFound(frame: await req.frame(title: "Not found")).response(status: .notFound)
+        }
+        let frame = await req.frame(title: page.title, currentSlug: slug)
+        return BookPages.chapter(frame: frame, page: page, html: rendered.html, headings: rendered.headings).response()
+    }
+
+    @Sendable
+    func search(req: Request) async throws -> Response {
+        let query = String((req.query[String.self, at: "q"] ?? "").trimmingWhitespace().prefix(200))
+        let results = query.isEmpty ? [] : BookSearch.results(for: query, limit: 10, in: req.primer.library.snapshot)
+        return BookPages.search(frame: await req.frame(title: "Search"), query: query, results: results).response()
+    }
+
+    // MARK: Sign-up and sign-in
+
+    /// Interests offered as checkboxes: the book's chapters (categories), then top-level pages.
+    static func topics(_ snapshot: BookLibrary.Snapshot) -> [String] {
+        let categories = snapshot.toc.filter { $0.kind == .category }.map(\.title)
+        return Array((categories.isEmpty ? snapshot.toc.map(\.title) : categories).prefix(Interests.maxCount))
+    }
+
+    @Sendable
+    func signupForm(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Sign up")
+        if frame.reader != nil { return req.redirect(to: "/profile") }
+        return AccountPages.signup(frame: frame, email: "", background: .init(), topics: Self.topics(frame.snapshot), errors: [:]).response()
+    }
+
+    @Sendable
+    func signup(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignupForm.self)
+        do {
+            let input = try form.request.validated()
+            let auth = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile, name: input.name)
+            let response = req.redirect(to: "/", redirectType: .normal)
+            BrowserSession.set(auth, on: response, for: req)
+            return response
+        } catch {
+            let frame = await req.frame(title: "Sign up")
+            let page = AccountPages.signup(frame: frame, email: form.email ?? "", background: form.background,
+                                           topics: Self.topics(frame.snapshot), errors: Self.fieldErrors(error))
+            return page.response(status: Self.status(of: error))
+        }
+    }
+
+    @Sendable
+    func signinForm(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Sign in")
+        let next = Self.safeNext(req.query[String.self, at: "next"])
+        if frame.reader != nil { return req.redirect(to: next) }
+        return AccountPages.signin(frame: frame, email: "", next: next, errors: [:]).response()
+    }
+
+    @Sendable
+    func signin(req: Request) async throws -> Response {
+        let form = try req.content.decode(SigninForm.self)
+        let next = Self.safeNext(form.next)
+        do {
+            let input = try SigninRequest(email: form.email, password: form.password).validated()
+            let auth = try await req.accounts.signIn(email: input.email, password: input.password)
+            let response = req.redirect(to: next, redirectType: .normal)
+            BrowserSession.set(auth, on: response, for: req)
+            return response
+        } catch {
+            let page = AccountPages.signin(frame: await req.frame(title: "Sign in"), email: form.email ?? "", next: next,
+                                           errors: Self.fieldErrors(error))
+            return page.response(status: Self.status(of: error))
+        }
+    }
+
+    @Sendable
+    func signout(req: Request) async throws -> Response {
+        if let reader = await req.pageReader() { try await req.sessions.revoke(sessionIDs: [reader.sessionID]) }
+        let response = req.redirect(to: "/", redirectType: .normal)
+        BrowserSession.clear(on: response, for: req)
+        return response
+    }
+
+    // MARK: Profile
+
+    @Sendable
+    func profile(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Your profile")
+        guard let reader = frame.reader else { return req.redirect(to: "/signin?next=/profile") }
+        return try await profilePage(req, frame: frame, reader: reader, background: Self.background(of: reader), errors: [:],
+                                     saved: req.query[String.self, at: "saved"] != nil)
+    }
+
+    private func profilePage(_ req: Request, frame: PageFrame, reader: AuthenticatedReader, background: AccountPages.Background,
+                             errors: [String: String], saved: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let sessions = try await req.accounts.liveSessions(of: reader)
+        return AccountPages.profile(frame: frame, reader: reader, background: background, topics: Self.topics(frame.snapshot),
+                                    sessions: sessions, errors: errors, saved: saved).response(status: status)
+    }
+
+    static func background(of reader: AuthenticatedReader) -> AccountPages.Background {
+        let profile = reader.readerProfile
+        return AccountPages.Background(
+            software: profile.softwareExperience.rawValue, programming: profile.programmingBackground?.rawValue ?? "",
+            hardware: profile.hardwareExperience.rawValue, interests: profile.interests, name: reader.user.name ?? "")
+    }
+
+    @Sendable
+    func saveProfile(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Your profile")
+        guard let reader = frame.reader else { return req.redirect(to: "/signin?next=/profile") }
+        let form = try req.content.decode(SignupForm.self)
+        do {
+            _ = try await req.accounts.updateProfile(of: reader, try form.profileChange())
+            return req.redirect(to: "/profile?saved=1", redirectType: .normal)
+        } catch {
+            return try await profilePage(req, frame: frame, reader: reader, background: form.background,
+                                         errors: Self.fieldErrors(error), saved: false, status: Self.status(of: error))
+        }
+    }
+
+    @Sendable
+    func revokeSession(req: Request) async throws -> Response {
+        guard let reader = await req.pageReader() else { return req.redirect(to: "/signin?next=/profile") }
+        if let id = req.parameters.get("sessionID", as: UUID.self) {
+            try? await req.accounts.revokeSession(id, of: reader)
+        }
+        if req.parameters.get("sessionID", as: UUID.self) == reader.sessionID {
+            let response = req.redirect(to: "/", redirectType: .normal)
+            BrowserSession.clear(on: response, for: req)
+            return response
+        }
+        return req.redirect(to: "/profile", redirectType: .normal)
+    }
+
+    @Sendable
+    func deleteAccount(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Your profile")
+        guard let reader = frame.reader else { return req.redirect(to: "/signin?next=/profile") }
+        let password = try req.content.decode(DeleteAccountForm.self).delete_password
+        do {
+            try await req.accounts.deleteAccount(of: reader, password: password)
+        } catch {
+            var errors = Self.fieldErrors(error)
+            if let problem = errors.removeValue(forKey: "password") { errors["delete_password"] = problem }
+            return try await profilePage(req, frame: frame, reader: reader, background: Self.background(of: reader),
+                                         errors: errors, saved: false, status: Self.status(of: error))
+        }
+        let response = req.redirect(to: "/", redirectType: .normal)
+        BrowserSession.clear(on: response, for: req)
+        return response
+    }
+
+    // MARK: Helpers
+
+    /// Field messages for a failed form, `form` for errors about the whole form.
+    static func fieldErrors(_ error: any Error) -> [String: String] {
+        if let failure = error as? ValidationFailure {
+            return failure.fields.mapValues { "This field \($0)." }
+        }
+        if let api = error as? APIError {
+            if api.code == "email_taken" { return ["email": api.detail] }
+            if let fields = api.fields, !fields.isEmpty {
+                return fields.mapValues { "This field \($0)." }
+            }
+            return ["form": api.detail]
+        }
+        return ["form": "Something went wrong. Please try again."]
+    }
+
+    static func status(of error: any Error) -> HTTPResponseStatus {
+        if error is ValidationFailure { return .badRequest }
+        return (error as? APIError)?.status ?? .internalServerError
+    }
+
+    /// A local path to go to after signing in (never another site).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/" }
+        return next
+    }
+}
