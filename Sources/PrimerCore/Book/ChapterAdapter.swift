@@ -36,8 +36,9 @@ public enum ChapterAdapter {
     /// - beginner: a key-terms box, then the chapter with code, display formulas and
     ///   depth sections ("Advanced …", "The maths", …) folded.
     /// - intermediate: the key terms as a folded list, then the chapter unchanged.
-    /// - advanced: "At a glance" (every formula and code block, in order), then the chapter
-    ///   with its lead text and introductory `##` sections folded.
+    /// - advanced: "At a glance" (every formula and code block, in order; left out when there
+    ///   are none), then the chapter with its lead text and introductory `##` sections folded.
+    /// Line endings are normalised to `\n`; an empty page gives no blocks.
     public static func adapt(_ page: BookPage, level: SoftwareExperience, keyTerms: [KeyTerm]) -> AdaptedChapter {
         guard !page.markdown.isEmpty else { return AdaptedChapter(level: level, blocks: []) }
         let outline = ChapterOutline(page.markdown)
@@ -65,7 +66,7 @@ public enum ChapterAdapter {
         var folds: [ChapterOutline.Fold] = []
         var covered = 0
         for heading in outline.headings where heading.index >= covered && heading.level >= 2
-            && depthWords.contains(where: { KeyTerms.contains($0, in: heading.text) }) {
+            && KeyTerms.containsAny(of: depthWords, in: heading.text) {
             let end = outline.sectionEnd(heading)
             folds.append(.init(range: outline.trimmed(heading.index..<end), summary: "More depth: \(heading.text)"))
             covered = end
@@ -85,7 +86,7 @@ public enum ChapterAdapter {
             let lead = outline.trimmed((hasTitle ? outline.headings[0].index + 1 : 0)..<next.index)
             if !lead.isEmpty { folds.append(.init(range: lead, summary: "Introduction")) }
         }
-        for heading in outline.headings where heading.level == 2 && introWords.contains(where: { KeyTerms.contains($0, in: heading.text) }) {
+        for heading in outline.headings where heading.level == 2 && KeyTerms.containsAny(of: introWords, in: heading.text) {
             folds.append(.init(range: outline.trimmed(heading.index..<outline.sectionEnd(heading)), summary: "Introductory: \(heading.text)"))
         }
         return folds

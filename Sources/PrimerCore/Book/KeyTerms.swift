@@ -36,7 +36,10 @@ public enum KeyTerms {
         var seen = Set<String>()
         var result: [KeyTerm] = []
         let candidates = glossaries.flatMap(glossaryTerms) + pages.filter { !isGlossary($0) }.flatMap(chapterTerms)
-        for term in candidates where seen.insert(key(term.term)).inserted {
+        for term in candidates {
+            let names = names(of: term.term)
+            guard seen.isDisjoint(with: names) else { continue }  // same term, or same abbreviation
+            seen.formUnion(names)
             result.append(term)
         }
         return result
@@ -44,48 +47,44 @@ public enum KeyTerms {
 
     /// Whether `page` is the book's glossary (slug, last slug component or title "glossary").
     public static func isGlossary(_ page: BookPage) -> Bool {
-        let slug = page.slug.lowercased()
-        return slug == "glossary" || slug.hasSuffix("/glossary") || page.title.trimmingWhitespace().lowercased() == "glossary"
+        isGlossarySlug(page.slug) || page.title.trimmingWhitespace().lowercased() == "glossary"
+    }
+
+    /// Whether `slug` names a glossary page (`glossary`, `…/glossary`).
+    static func isGlossarySlug(_ slug: String) -> Bool {
+        let slug = slug.lowercased()
+        return slug == "glossary" || slug.hasSuffix("/glossary")
     }
 
     /// The terms of `terms` that occur in `page`'s prose (not its code), case-insensitively,
-    /// as whole words, plurals allowed; ordered by first occurrence, at most `limit`. On the
-    /// glossary page itself, the glossary's own terms are skipped.
+    /// as whole words, plurals allowed; at most `limit`, ordered by first occurrence. When more
+    /// occur, the chapter's own terms (defined on it, here or in the glossary) are kept first,
+    /// then glossary terms, then the earliest to occur. The glossary page skips its own terms.
     public static func occurring(in page: BookPage, among terms: [KeyTerm], limit: Int = 10) -> [KeyTerm] {
-        let text = searchableText(of: page)
+        let text = WordText(searchableText(of: page))
         let glossary = isGlossary(page)
-        var found: [(position: Int, length: Int, order: Int, term: KeyTerm)] = []
+        var found: [(tier: Int, position: Int, length: Int, order: Int, term: KeyTerm)] = []
         for (order, term) in terms.enumerated() where !(glossary && term.pageSlug == page.slug) {
-            let positions = variants(of: term.term).compactMap { firstWordMatch(of: $0, in: text) }
+            let positions = variants(of: term.term).compactMap(text.firstMatch)
             guard let first = positions.min() else { continue }
-            found.append((text.distance(from: text.startIndex, to: first), term.term.count, order, term))
+            found.append((0, first, term.term.count, order, term))
         }
-        found.sort { ($0.position, -$0.length, $0.order) < ($1.position, -$1.length, $1.order) }
-        return found.prefix(max(0, limit)).map(\.term)
-    }
-
-    /// Where `phrase` (lowercase) first occurs in `text` (lowercase) as whole words, allowing a
-    /// plural ending (`-s`, `-es`); hyphens count as spaces in both.
-    static func firstWordMatch(of phrase: String, in text: String) -> String.Index? {
-        guard !phrase.isEmpty else { return nil }
-        var start = text.startIndex
-        while let range = text.range(of: phrase, range: start..<text.endIndex) {
-            var end = range.upperBound
-            for suffix in ["es", "s"] where text[end...].hasPrefix(suffix) {
-                let after = text.index(end, offsetBy: suffix.count)
-                if after == text.endIndex || !isWordCharacter(text[after]) { end = after; break }
+        if found.count > limit {  // rank: defined on this page, then the glossary's, then the rest
+            let own = Set(chapterTerms(in: page).flatMap { names(of: $0.term) })
+            for index in found.indices {
+                let term = found[index].term
+                found[index].tier = term.pageSlug == page.slug || !own.isDisjoint(with: names(of: term.term)) ? 0 : isGlossarySlug(term.pageSlug) ? 1 : 2
             }
-            let before = range.lowerBound == text.startIndex ? " " : text[text.index(before: range.lowerBound)]
-            let after = end == text.endIndex ? " " : text[end]
-            if !isWordCharacter(before), !isWordCharacter(after) { return range.lowerBound }
-            start = text.index(after: range.lowerBound)
         }
-        return nil
+        let kept = found.sorted { ($0.tier, $0.position, -$0.length, $0.order) < ($1.tier, $1.position, -$1.length, $1.order) }
+            .prefix(max(0, limit))
+        return kept.sorted { ($0.position, -$0.length, $0.order) < ($1.position, -$1.length, $1.order) }.map(\.term)
     }
 
-    /// Whether `text` contains `phrase` as whole words (case-insensitive, hyphens as spaces).
-    static func contains(_ phrase: String, in text: String) -> Bool {
-        firstWordMatch(of: normalise(phrase), in: normalise(text)) != nil
+    /// Whether `text` contains one of `phrases` as whole words (case-insensitive, hyphens as spaces).
+    static func containsAny(of phrases: [String], in text: String) -> Bool {
+        let words = WordText(normalise(text))
+        return phrases.contains { words.firstMatch(of: normalise($0)) != nil }
     }
 
     /// Lowercase, hyphens as spaces, runs of white space as one space.
@@ -94,26 +93,27 @@ public enum KeyTerms {
             .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    private static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber
-    }
-
-    /// Spellings to look for: the term without a trailing `(ABBR)`, the abbreviation, and a
-    /// `-ies` plural for terms ending in `y`.
-    static func variants(of term: String) -> [String] {
-        var names = [key(term)]
-        if let open = term.lastIndex(of: "("), term.hasSuffix(")") {
-            names.append(normalise(String(term[term.index(after: open)..<term.index(before: term.endIndex)])))
+    /// The term's names, normalised: without its `(…)` part, and that part when it is an
+    /// abbreviation (at most two words, 12 characters: `IMU`, `ROS 2`, `cobot`).
+    static func names(of term: String) -> [String] {
+        guard let open = term.firstIndex(of: "("), let close = term[open...].firstIndex(of: ")") else {
+            return [normalise(term)].filter { !$0.isEmpty }
         }
-        names += names.filter { $0.hasSuffix("y") }.map { String($0.dropLast()) + "ies" }
+        let inner = normalise(String(term[term.index(after: open)..<close]))
+        var names = [normalise(term[..<open] + " " + term[term.index(after: close)...])]
+        if inner.count <= 12, inner.split(separator: " ").count <= 2 { names.append(inner) }
         return names.filter { !$0.isEmpty }
     }
 
-    /// The term's identity: normalised, without a trailing `(ABBR)`.
+    /// Spellings to look for: the names, and a `-ies` plural for names ending in `y`.
+    static func variants(of term: String) -> [String] {
+        let names = names(of: term)
+        return names + names.filter { $0.hasSuffix("y") }.map { String($0.dropLast()) + "ies" }
+    }
+
+    /// The term's identity: its first name.
     static func key(_ term: String) -> String {
-        var name = term
-        if let open = name.lastIndex(of: "("), name.hasSuffix(")") { name = String(name[..<open]) }
-        return normalise(name)
+        names(of: term).first ?? ""
     }
 
     /// A page's headings and prose (MDX removed, code left out), plain, normalised.
@@ -126,6 +126,40 @@ public enum KeyTerms {
             }
         }
         return normalise(parts.joined(separator: " "))
+    }
+}
+
+/// Normalised text indexed by where its words start, for whole-word search.
+struct WordText {
+    let scalars: [Unicode.Scalar]
+    private var starts: [Unicode.Scalar: [Int]] = [:]
+
+    /// Indexes `normalised` (see `KeyTerms.normalise`).
+    init(_ normalised: String) {
+        scalars = Array(normalised.unicodeScalars)
+        for index in scalars.indices where isWord(index) && !isWord(index - 1) {
+            starts[scalars[index], default: []].append(index)
+        }
+    }
+
+    private func isWord(_ index: Int) -> Bool {
+        index >= 0 && index < scalars.count && (scalars[index].properties.isAlphabetic || scalars[index].properties.numericType != nil)
+    }
+
+    /// The scalar offset where `phrase` (normalised, starting with a letter or digit) first
+    /// occurs as whole words, allowing a plural ending (`-s`, `-es`).
+    func firstMatch(of phrase: String) -> Int? {
+        let phrase = Array(phrase.unicodeScalars)
+        guard let head = phrase.first else { return nil }
+        for start in starts[head] ?? [] where start + phrase.count <= scalars.count {
+            guard scalars[start..<start + phrase.count].elementsEqual(phrase) else { continue }
+            let bare = start + phrase.count
+            var end = bare
+            if end < scalars.count, scalars[end] == "s" { end += 1 }
+            else if end + 1 < scalars.count, scalars[end] == "e", scalars[end + 1] == "s" { end += 2 }
+            if !isWord(bare) || !isWord(end) { return start }
+        }
+        return nil
     }
 }
 
@@ -154,7 +188,7 @@ extension KeyTerms {
     static func chapterTerms(in page: BookPage) -> [KeyTerm] {
         var result: [KeyTerm] = []
         for paragraph in paragraphs(of: page) {
-            for item in paragraph.items {
+            for item in paragraph.items where item.contains("**") {
                 for sentence in Sentences.split(item) {
                     let (text, terms) = definedTerms(in: sentence)
                     let definition = MarkdownText.plain(text).trimmingWhitespace()
@@ -231,7 +265,7 @@ extension KeyTerms {
     /// `[A|An|The|This] **term** [(ABBR)] is|are|means|refers to …` or `X, **term**, means …`.
     static func definedTerms(in sentence: String) -> (sentence: String, terms: [String]) {
         var text = sentence.trimmingWhitespace()
-        if text.hasPrefix("**"), let close = text.dropFirst(2).range(of: "**"),
+        if text.hasPrefix("**"), let close = text.range(of: "**", range: text.index(text.startIndex, offsetBy: 2)..<text.endIndex),
            let last = text[text.index(text.startIndex, offsetBy: 2)..<close.lowerBound].last, last == ":" || last == "." {
             text = text[close.upperBound...].trimmingWhitespace()
         }

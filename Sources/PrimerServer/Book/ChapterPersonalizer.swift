@@ -101,7 +101,7 @@ struct ChapterPersonalizer {
         switch block {
         case .keyTerms(let terms):
             let items: [HTML] = terms.map { term in
-                "<dt><a href=\"/book/\(term.pageSlug)#\(term.anchor)\">\(term.term)</a></dt><dd>\(term.definition)</dd>"
+                "<dt><a href=\"\(term.url)\">\(term.term)</a></dt><dd>\(term.definition)</dd>"
             }
             return HTML("<aside class=\"key-terms\"><h2>Key terms</h2><dl>\(items)</dl></aside>").raw
         case .markdown(let markdown):

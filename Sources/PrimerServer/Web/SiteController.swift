@@ -52,7 +52,11 @@ struct SiteController: RouteCollection {
     /// Interests offered as checkboxes: the book's chapters (categories), then top-level pages.
     static func topics(_ snapshot: BookLibrary.Snapshot) -> [String] {
         let categories = snapshot.toc.filter { $0.kind == .category }.map(\.title)
-        return Array((categories.isEmpty ? snapshot.toc.map(\.title) : categories).prefix(Interests.maxCount))
+        let titles = (categories.isEmpty ? snapshot.toc.map(\.title) : categories).map { title in
+            let unnumbered = String(title.drop { $0.isNumber }.drop { $0 == "." || $0 == " " })  // "2. Sensors" → "Sensors"
+            return unnumbered.isEmpty ? title : unnumbered
+        }
+        return Array(titles.filter { $0.count <= Interests.maxLength }.prefix(Interests.maxCount))
     }
 
     @Sendable

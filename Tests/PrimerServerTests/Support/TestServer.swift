@@ -66,10 +66,17 @@ final class TestServer: Sendable {
             if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 10 << 20)
         return TestResponse(status: response.status, headers: response.headers, body: Data(buffer: bytes))
     }
+
+    /// A client that, like a test should, shows redirects instead of following them.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// The SQL database, for assertions about stored rows.
     var sql: any SQLDatabase { app.db as! any SQLDatabase }
@@ -110,6 +117,7 @@ func withServer(
         case .postgres: return .postgres(url: testPostgresURL, searchPath: [schema], connectionsPerEventLoop: 2)
         }
     }()
+    let server: TestServer
     do {
         try await PrimerServer.configure(app, settings: settings, database: choice)
         if migrate {
@@ -120,18 +128,20 @@ func withServer(
         app.http.server.configuration.port = 0
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         guard let port = app.http.server.shared.localAddress?.port else { throw TestSetupError("no port") }
-        let server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
-        do {
-            try await body(server)
-        } catch {
-            await cleanup(app, choice: choice, schema: schema, migrated: migrate)
-            throw error
-        }
-        await cleanup(app, choice: choice, schema: schema, migrated: migrate)
+        server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
     } catch {
         try? await app.asyncShutdown()
         throw error
     }
+    let outcome: Result<Void, any Error>
+    do {
+        try await body(server)
+        outcome = .success(())
+    } catch {
+        outcome = .failure(error)
+    }
+    await cleanup(app, choice: choice, schema: schema, migrated: migrate)  // shuts the application down once
+    try outcome.get()
 }
 
 private func cleanup(_ app: Application, choice: DatabaseChoice, schema: String, migrated: Bool) async {
