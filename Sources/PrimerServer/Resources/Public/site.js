@@ -416,8 +416,8 @@
 
     function feedbackButtons(item, message) {
       const box = el("div", "feedback");
-      const up = el("button", "thumb-up", "👍");
-      const down = el("button", "thumb-down", "👎");
+      const up = el("button", "thumb-up", "▲ Helpful");
+      const down = el("button", "thumb-down", "▼ Not helpful");
       up.type = down.type = "button";
       up.setAttribute("aria-label", "Helpful");
       down.setAttribute("aria-label", "Not helpful");
