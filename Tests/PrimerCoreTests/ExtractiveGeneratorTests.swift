@@ -95,3 +95,15 @@ import Testing
         #expect(ExtractiveGenerator.similarity(TermKeys(["a"]), TermKeys(["b"])) == 0)
     }
 }
+
+/// List items keep their own markup once the list marker is removed.
+@Suite struct ListItemTests {
+    @Test func onlyTheListMarkerIsRemoved() {
+        #expect(ExtractiveGenerator.withoutListMarker("- **Backlash** is the free play") == "**Backlash** is the free play")
+        #expect(ExtractiveGenerator.withoutListMarker("* *Friction* wastes energy") == "*Friction* wastes energy")
+        #expect(ExtractiveGenerator.withoutListMarker("12. **Read** the target") == "**Read** the target")
+        #expect(ExtractiveGenerator.withoutListMarker("3.5 V is enough") == "3.5 V is enough")
+        let units = ExtractiveGenerator.units(of: "Costs:\n\n- **Backlash** is the small free play between meshing gear teeth.\n", passage: 0)
+        #expect(units.contains { $0.text == "**Backlash** is the small free play between meshing gear teeth." })
+    }
+}

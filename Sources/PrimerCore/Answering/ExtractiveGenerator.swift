@@ -124,6 +124,14 @@ public struct ExtractiveGenerator: AnswerGenerator {
         return !subject.isEmpty && subject.count <= 6 && !subject.isDisjoint(with: queryTerms)
     }
 
+    /// A list item's text without its `- `, `* ` or `1. ` marker (bold `**` after it is kept).
+    static func withoutListMarker(_ item: String) -> String {
+        if item.hasPrefix("- ") || item.hasPrefix("* ") { return String(item.dropFirst(2)).trimmingWhitespace() }
+        let digits = item.prefix { $0.isNumber }
+        if !digits.isEmpty, item.dropFirst(digits.count).hasPrefix(". ") { return String(item.dropFirst(digits.count + 2)).trimmingWhitespace() }
+        return item
+    }
+
     /// Splits a passage into sentences, display formulas and fenced code blocks.
     static func units(of text: String, passage: Int) -> [Unit] {
         var units: [Unit] = []
@@ -179,7 +187,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
                 // A blank line ends a paragraph; each list item stands alone.
                 flushProse()
                 if !trimmed.isEmpty {
-                    prose = [String(trimmed.drop(while: { $0 == "-" || $0 == "*" || $0 == " " }))]
+                    prose = [Self.withoutListMarker(trimmed)]
                     flushProse()
                 }
             } else {

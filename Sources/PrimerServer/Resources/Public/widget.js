@@ -429,15 +429,25 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
     return p;
   }
 
+  // [n] citations, `code`, $math$ and **bold** inside a line (as on the site).
+  const INLINE = /(\[\d+\])|`([^`\n]+)`|\$([^\s$](?:[^$\n]*[^\s$])?)\$|\*\*([^*\n]+)\*\*/g;
+
   function appendWithCitations(parent, text, sources) {
-    const parts = text.split(/(\[\d+\])/);
-    parts.forEach(function (part, index) {
-      if (!part) return;
-      const source = index % 2 === 1 && sources[parseInt(part.slice(1, -1), 10) - 1];
-      const href = source ? absoluteHref(source.page_url) : "";
-      if (href) parent.appendChild(externalLink("pw-cite", part, href));
-      else parent.appendChild(document.createTextNode(part));
-    });
+    let last = 0;
+    let match;
+    INLINE.lastIndex = 0;
+    while ((match = INLINE.exec(text))) {
+      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      if (match[1]) {
+        const source = sources[parseInt(match[1].slice(1, -1), 10) - 1];
+        const href = source ? absoluteHref(source.page_url) : "";
+        parent.appendChild(href ? externalLink("pw-cite", match[1], href) : document.createTextNode(match[1]));
+      } else if (match[2] != null) parent.appendChild(el("code", null, match[2]));
+      else if (match[3] != null) parent.appendChild(el("code", "pw-inline-math", match[3]));
+      else parent.appendChild(el("strong", null, match[4]));
+      last = INLINE.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function finishAnswer(item, done) {
