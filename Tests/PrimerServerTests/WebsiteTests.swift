@@ -296,3 +296,24 @@ extension TestServer {
         }
     }
 }
+
+/// Form posts to the site need this site's origin even without a cookie (login CSRF).
+@Suite struct SiteFormOriginTests {
+    @Test func signInFormsFromOtherSitesAreRefused() async throws {
+        try await withServer(.sqlite) { server in
+            _ = try await server.signUp(email: "form@example.com")
+            let body = "email=form%40example.com&password=Sturdy%23Pass1"
+            for origin in ["http://evil.example", nil] as [String?] {
+                var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+                if let origin { headers.append(("Origin", origin)) }
+                let refused = try await server.send(.POST, "/signin", body: body, headers: headers)
+                #expect(refused.status == .forbidden)
+                #expect(refused.code == "invalid_origin")
+                #expect(refused.headers[.setCookie].isEmpty)
+            }
+            let ok = try await server.send(.POST, "/signin", body: body, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Origin", server.baseURL)])
+            #expect(ok.status == .seeOther)
+            #expect(!ok.headers[.setCookie].isEmpty)
+        }
+    }
+}

@@ -3,7 +3,8 @@ import Vapor
 
 /// CSRF protection. A request that can change state (not GET/HEAD/OPTIONS) and that a browser
 /// could send on its own — it carries Primer's session cookie and no Authorization header, or
-/// it is a form post — must come from a page of Primer itself or of an origin listed by name in
+/// it is a form post to the site (sign-in and sign-up included, against login CSRF; the API
+/// answers forms with 415) — must come from a page of Primer itself or of an origin listed by name in
 /// `CORS_ORIGINS`, as its `Origin` (or, failing that, `Referer`) header shows. Otherwise 403
 /// `invalid_origin`. Requests with a bearer token are not affected.
 struct OriginCheckMiddleware: AsyncMiddleware {
@@ -26,7 +27,7 @@ struct OriginCheckMiddleware: AsyncMiddleware {
 
     static func browserCouldSend(_ request: Request) -> Bool {
         if BrowserSession.isCookieAuthenticated(request) { return true }
-        guard let type = request.headers.contentType else { return false }
+        guard !request.url.path.hasPrefix("/api/"), let type = request.headers.contentType else { return false }
         return type == .urlEncodedForm || type == .formData || (type.type == "text" && type.subType == "plain")
     }
 
