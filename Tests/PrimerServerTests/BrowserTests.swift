@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import NIOConcurrencyHelpers
 @testable import PrimerCore
@@ -61,6 +62,12 @@ struct BrowserTests {
                 #expect(try await browser.text("#chat-log .msg-bot.done .personalised") == "Personalised for your background")
                 #expect(try await browser.exists("#chat-log .msg-bot.done .sources li a"))
                 try await browser.screenshot(named: "chat-desktop-light")
+
+                // Thumbs up is recorded.
+                try await browser.click("#chat-log .msg-bot.done .thumb-up")
+                try await browser.waitUntil("feedback sent", "!!document.querySelector('#chat-log .msg-bot.done .thumb-up.chosen')")
+                let queryID = try #require(try await browser.attribute("#chat-log .msg-bot.done", "data-query-id").flatMap(UUID.init(uuidString:)))
+                #expect(try await ChatQuery.find(queryID, on: server.app.db)?.helpful == true)
 
                 // Follow a citation to its section.
                 let cite = try await browser.attribute("#chat-log .msg-bot.done a.cite", "href") ?? ""
