@@ -26,6 +26,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // OpenBLAS (Debian libopenblas-dev) for the local embedding model's matrix products.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // The local embedding model (all-MiniLM-L6-v2) in Swift. No Vapor.
+        .target(
+            name: "PrimerEmbeddings",
+            dependencies: ["PrimerCore", "COpenBLAS"]
+        ),
         // Language-model providers (OpenAI-compatible servers, Cohere) behind AnswerGenerator. No Vapor.
         .target(
             name: "PrimerProviders",
@@ -42,6 +53,7 @@ let package = Package(
             dependencies: [
                 "PrimerCore",
                 "PrimerProviders",
+                "PrimerEmbeddings",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -59,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "PrimerCoreTests",
             dependencies: ["PrimerCore"]
+        ),
+        .testTarget(
+            name: "PrimerEmbeddingsTests",
+            dependencies: ["PrimerEmbeddings"]
         ),
         .testTarget(
             name: "PrimerProvidersTests",

@@ -1,0 +1,18 @@
+/// What a text is embedded for. Some models (Cohere's) embed documents and queries
+/// differently; the local model ignores it.
+public enum EmbeddingPurpose: String, Sendable {
+    case document = "search_document"
+    case query = "search_query"
+}
+
+/// Turns texts into sentence embeddings. Implementations: the local all-MiniLM-L6-v2
+/// (`PrimerEmbeddings`), OpenAI-compatible `/v1/embeddings` and Cohere Embed v2
+/// (`PrimerProviders`). Chosen by `EMBEDDING_PROVIDER`.
+public protocol Embedder: Sendable {
+    /// Names the model; stored with every vector, so that changing the embedder re-embeds the
+    /// book (e.g. `local:all-MiniLM-L6-v2`, `openai:text-embedding-3-small`).
+    var identifier: String { get }
+    /// One vector per text, in order, all of the same length. Blocking work runs off the
+    /// caller's thread (a thread pool); network embedders are async.
+    func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]]
+}
