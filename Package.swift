@@ -35,7 +35,10 @@ let package = Package(
         // The local embedding model (all-MiniLM-L6-v2) in Swift. No Vapor.
         .target(
             name: "PrimerEmbeddings",
-            dependencies: ["PrimerCore", "COpenBLAS"]
+            dependencies: ["PrimerCore", "COpenBLAS"],
+            // The encoder's loops (GELU, softmax, layer norm) are ~50× slower unoptimised; tests
+            // embed real text, so debug builds optimise this module too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // Language-model providers (OpenAI-compatible servers, Cohere) behind AnswerGenerator. No Vapor.
         .target(
@@ -74,7 +77,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PrimerEmbeddingsTests",
-            dependencies: ["PrimerEmbeddings"]
+            dependencies: ["PrimerEmbeddings"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PrimerProvidersTests",

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import PrimerCore
 import Vapor
 
@@ -19,10 +20,14 @@ final class PrimerServices: Sendable {
     let generator: any AnswerGenerator
     /// Stores answered questions (group commit).
     let queryLog: QueryRecorder
+    /// Embeds the book and questions for dense retrieval (`EMBEDDING_PROVIDER`); nil: lexical only.
+    let embedder: (any Embedder)?
+    /// Why retrieval is hybrid or lexical-only (start-up log, `/health`).
+    let retrievalNote: NIOLockedValueBox<String>
 
     init(settings: PrimerSettings, tokens: TokenIssuer, passwords: PasswordHasher, rateLimits: any RateLimitStore,
          lockout: any LoginLockoutStore, clientAddresses: ClientAddressResolver, writes: WriteGate, readers: ReaderCache,
-         library: BookLibrary, generator: any AnswerGenerator, queryLog: QueryRecorder) {
+         library: BookLibrary, generator: any AnswerGenerator, queryLog: QueryRecorder, embedder: (any Embedder)?, retrievalNote: String) {
         self.settings = settings
         self.tokens = tokens
         self.passwords = passwords
@@ -34,6 +39,8 @@ final class PrimerServices: Sendable {
         self.library = library
         self.generator = generator
         self.queryLog = queryLog
+        self.embedder = embedder
+        self.retrievalNote = NIOLockedValueBox(retrievalNote)
     }
 }
 

@@ -17,6 +17,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
 
     let secret = try settings.authSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory, logger: app.logger)
     let writes = WriteGate(serialise: choice.isSQLite)
+    let (embedder, retrievalNote) = EmbedderChoice.make(settings)
     app.primer = PrimerServices(
         settings: settings,
         tokens: await TokenIssuer.make(secret: secret, accessMinutes: settings.accessTokenMinutes, refreshDays: settings.refreshTokenDays),
@@ -28,7 +29,8 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)),
         library: BookLibrary(),
         generator: makeGenerator(settings.llm),
-        queryLog: QueryRecorder(writes: writes))
+        queryLog: QueryRecorder(writes: writes),
+        embedder: embedder, retrievalNote: retrievalNote)
 
     ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"

@@ -39,19 +39,40 @@ public struct RetrievalEvaluation: Sendable, Equatable {
     /// Ids of not-covered questions that the gate let through.
     public let wronglyAccepted: [String]
 
-    /// Runs `search` (question → ranked chunks) over `questions`.
+    /// Runs `search` (question → ranked chunks) over `questions`; the lexical relevance gate
+    /// decides coverage.
     public static func run(_ questions: [EvaluationQuestion], inBook: ((String) -> Bool)? = nil, search: (String) -> [BookChunk]) -> RetrievalEvaluation {
-        var ranks: [String: Int?] = [:]
-        var wronglyAccepted: [String] = []
-        var reciprocal = 0.0, at1 = 0, at5 = 0, covered = 0, accepted = 0, uncovered = 0, refused = 0
+        var tally = Tally()
         for question in questions {
             let results = search(question.question)
             let passages = results.map { SourcePassage(chunk: $0, score: 1) }
-            let relevant = RelevanceGate.isRelevant(question: question.question, passages: passages, inBook: inBook)
+            tally.add(question, results: results, relevant: RelevanceGate.isRelevant(question: question.question, passages: passages, inBook: inBook))
+        }
+        return tally.result
+    }
+
+    /// Runs `search` (question → ranked chunks and the coverage decision) over `questions`.
+    public static func run(_ questions: [EvaluationQuestion],
+                           search: (String) async throws -> (chunks: [BookChunk], relevant: Bool)) async rethrows -> RetrievalEvaluation {
+        var tally = Tally()
+        for question in questions {
+            let (results, relevant) = try await search(question.question)
+            tally.add(question, results: results, relevant: relevant)
+        }
+        return tally.result
+    }
+
+    /// Accumulates ranks and gate decisions question by question.
+    private struct Tally {
+        var ranks: [String: Int?] = [:]
+        var wronglyAccepted: [String] = []
+        var reciprocal = 0.0, at1 = 0, at5 = 0, covered = 0, accepted = 0, uncovered = 0, refused = 0
+
+        mutating func add(_ question: EvaluationQuestion, results: [BookChunk], relevant: Bool) {
             guard let path = question.sourcePath, let section = question.section else {
                 uncovered += 1
                 if !relevant { refused += 1 } else { wronglyAccepted.append(question.id) }
-                continue
+                return
             }
             covered += 1
             if relevant { accepted += 1 }
@@ -63,10 +84,13 @@ public struct RetrievalEvaluation: Sendable, Equatable {
                 if rank <= 5 { at5 += 1 }
             }
         }
-        let n = Double(max(covered, 1))
-        return RetrievalEvaluation(
-            questions: covered, hitAt1: Double(at1) / n, hitAt5: Double(at5) / n, mrr: reciprocal / n,
-            refusedUncovered: uncovered == 0 ? 1 : Double(refused) / Double(uncovered),
-            acceptedCovered: Double(accepted) / n, ranks: ranks, wronglyAccepted: wronglyAccepted)
+
+        var result: RetrievalEvaluation {
+            let n = Double(max(covered, 1))
+            return RetrievalEvaluation(
+                questions: covered, hitAt1: Double(at1) / n, hitAt5: Double(at5) / n, mrr: reciprocal / n,
+                refusedUncovered: uncovered == 0 ? 1 : Double(refused) / Double(uncovered),
+                acceptedCovered: Double(accepted) / n, ranks: ranks, wronglyAccepted: wronglyAccepted)
+        }
     }
 }

@@ -25,6 +25,8 @@ public struct PrimerSettings: Sendable, Equatable {
     public var lockout = LockoutPolicy()
     /// Which generator writes answers (`LLM_PROVIDER`).
     public var llm = LLMSettings()
+    /// Which embedder vectorises the book for dense and hybrid retrieval (`EMBEDDING_PROVIDER`).
+    public var embedding = EmbeddingSettings()
     /// Seconds a resolved reader may be served from memory (`AUTH_CACHE_SECONDS`); nil means
     /// 30 on SQLite (one server process) and 0, off, on PostgreSQL (possibly several).
     public var authCacheSeconds: Double?
@@ -39,6 +41,19 @@ public struct PrimerSettings: Sendable, Equatable {
         public var cohereBaseURL = "https://api.cohere.com/v2"
         public var cohereAPIKey: String?
         public var cohereModel = "command-r7b-12-2024"
+
+        public init() {}
+    }
+
+    /// Embeddings: `local` (all-MiniLM-L6-v2 in-process, files in `PRIMER_MODEL_DIR`), `openai`
+    /// (any `/v1/embeddings` server; `OPENAI_BASE_URL`, `OPENAI_API_KEY`), `cohere` (Embed v2;
+    /// `COHERE_API_KEY`) or `none` (lexical search only).
+    public struct EmbeddingSettings: Sendable, Equatable {
+        public enum Provider: String, Sendable, CaseIterable { case local, openai, cohere, none }
+        public var provider: Provider = .local
+        public var modelDirectory = "models/all-MiniLM-L6-v2"
+        public var openAIModel = "text-embedding-3-small"
+        public var cohereModel = "embed-english-v3.0"
 
         public init() {}
     }
@@ -67,7 +82,8 @@ public struct PrimerSettings: Sendable, Equatable {
         "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
         "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_API_KEY",
-        "OPENAI_MODEL", "COHERE_API_KEY", "COHERE_MODEL", "LOG_LEVEL",
+        "OPENAI_MODEL", "COHERE_API_KEY", "COHERE_MODEL", "EMBEDDING_PROVIDER", "PRIMER_MODEL_DIR", "OPENAI_EMBEDDING_MODEL",
+        "COHERE_EMBED_MODEL", "LOG_LEVEL",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -153,6 +169,17 @@ public struct PrimerSettings: Sendable, Equatable {
         if let url = value("COHERE_BASE_URL") { settings.llm.cohereBaseURL = url }
         settings.llm.cohereAPIKey = value("COHERE_API_KEY")
         if let model = value("COHERE_MODEL") { settings.llm.cohereModel = model }
+        if let raw = value("EMBEDDING_PROVIDER") {
+            if let provider = EmbeddingSettings.Provider(rawValue: raw.lowercased()) { settings.embedding.provider = provider } else {
+                problems.append("EMBEDDING_PROVIDER must be one of: local, openai, cohere, none (got '\(raw)')")
+            }
+        }
+        if let dir = value("PRIMER_MODEL_DIR") { settings.embedding.modelDirectory = dir }
+        if let model = value("OPENAI_EMBEDDING_MODEL") { settings.embedding.openAIModel = model }
+        if let model = value("COHERE_EMBED_MODEL") { settings.embedding.cohereModel = model }
+        if settings.embedding.provider == .cohere, settings.llm.cohereAPIKey == nil {
+            problems.append("EMBEDDING_PROVIDER=cohere needs COHERE_API_KEY")
+        }
         if settings.llm.provider == .cohere, settings.llm.cohereAPIKey == nil {
             problems.append("LLM_PROVIDER=cohere needs COHERE_API_KEY")
         }

@@ -21,10 +21,12 @@ final class BookLibrary: Sendable {
         let readingOrder: [BookPage]
         /// The book's own definitions of its key terms (glossary and chapters).
         let keyTerms: [KeyTerm]
+        /// Lexical, dense and hybrid search over the chunks (dense only with vectors).
+        let engine: BookSearchEngine
 
         static let empty = Snapshot(book: Book(pages: [], categories: []), chunks: [])
 
-        init(book: Book, chunks: [BookChunk]) {
+        init(book: Book, chunks: [BookChunk], vectors: InMemoryVectorStore? = nil, embedder: (any Embedder)? = nil) {
             self.book = book
             self.chunks = chunks
             self.chunksByID = Dictionary(chunks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,6 +37,7 @@ final class BookLibrary: Sendable {
             self.toc = book.tableOfContents()
             self.readingOrder = book.readingOrder()
             self.keyTerms = KeyTerms.definitions(in: book)
+            self.engine = BookSearchEngine(lexical: lexical, dense: vectors, embedder: vectors == nil ? nil : embedder)
         }
     }
 
@@ -43,15 +46,25 @@ final class BookLibrary: Sendable {
     /// The book as last loaded.
     var snapshot: Snapshot { current.withLock { $0 } }
 
-    /// Reloads pages, categories and chunks from the database and rebuilds the index.
-    func reload(from db: any Database) async throws {
+    /// Reloads pages, categories, chunks and (with an embedder) their vectors from the
+    /// database and rebuilds the indexes.
+    func reload(from db: any Database, embedder: (any Embedder)? = nil) async throws {
         let pages = try await BookPageRecord.query(on: db).all().map(\.page)
         let categories = try await BookCategoryRecord.query(on: db).all().map(\.category)
         let chunks = try await BookChunkRecord.query(on: db).sort(\.$sourcePath).sort(\.$ordinal).all().map(\.chunk)
+        let vectors = try await embedder.asyncMap { try await ChunkVectors.store(for: chunks, embedder: $0, db: db) } ?? nil
         // Indexing and rendering are CPU work: off the event loops.
         let snapshot = try await NIOThreadPool.singleton.runIfActive {
-            Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks)
+            Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks, vectors: vectors, embedder: embedder)
         }
         current.withLock { $0 = snapshot }
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -10,6 +10,14 @@ import Vapor
 /// fails) and record the query.
 struct QueryService {
     let request: Request
+    /// Taken when the request starts: a stream still running while the server shuts down
+    /// keeps its services.
+    let services: PrimerServices
+
+    init(request: Request) {
+        self.request = request
+        self.services = request.primer
+    }
 
     /// Everything decided before generation starts.
     struct Prepared: Sendable {
@@ -46,7 +54,7 @@ struct QueryService {
         let (userID, profile) = await readerAndProfile()
         try await enforceRateLimit(userID: userID)
 
-        let snapshot = request.primer.library.snapshot
+        let snapshot = services.library.snapshot
         if let chapter = input.chapter, snapshot.book.page(slug: chapter) == nil {
             throw APIError.invalidRequest("No page with slug '\(chapter)'", fields: ["chapter": "is not a page of the book"])
         }
@@ -58,11 +66,20 @@ struct QueryService {
             passages = [SelectionLocator.passage(for: selection, in: snapshot)]
             relevant = true
         } else {
-            let terms = TextTokenizer.terms(QueryRewriter.retrievalQuery(input.query, history: history))
-            let hits = snapshot.lexical.rank(terms: terms, limit: input.maxResults, pageSlug: input.chapter)
-            let found = hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-            relevant = RelevanceGate.isRelevant(questionTerms: terms, passages: found,
-                                                inBook: { snapshot.lexical.documentFrequency(of: $0) > 0 })
+            let query = QueryRewriter.retrievalQuery(input.query, history: history)
+            let terms = TextTokenizer.terms(query)
+            let result: BookSearchEngine.Result
+            do {
+                result = try await snapshot.engine.search(query, terms: terms, limit: input.maxResults, pageSlug: input.chapter,
+                                                          chunk: { snapshot.chunksByID[$0] })
+            } catch {
+                // The embedder failed (e.g. a hosted API is down): answer from lexical search.
+                request.logger.warning("Dense retrieval failed; using lexical search", metadata: ["error": .string("\(error)")])
+                result = try await snapshot.engine.search(query, terms: terms, limit: input.maxResults, pageSlug: input.chapter,
+                                                          mode: .lexical, chunk: { snapshot.chunksByID[$0] })
+            }
+            let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
+            relevant = result.relevant
             passages = relevant ? found : []
         }
         let top = passages.map(\.score).max() ?? 1
@@ -94,10 +111,10 @@ struct QueryService {
     }
 
     private func enforceRateLimit(userID: UUID?) async throws {
-        let limits = request.primer.settings.rateLimits
+        let limits = services.settings.rateLimits
         let (key, rule) = userID.map { ("reader|\($0)|query", limits.query) }
             ?? ("\(request.clientAddress)|query", limits.queryAnonymous)
-        if case let .limited(retryAfter) = await request.primer.rateLimits.consume(key: key, rule: rule, now: Date()) {
+        if case let .limited(retryAfter) = await services.rateLimits.consume(key: key, rule: rule, now: Date()) {
             throw APIError.tooManyRequests(
                 code: "rate_limited", detail: "Too many questions: the limit is \(rule). Try again shortly.", retryAfter: retryAfter)
         }
@@ -117,7 +134,7 @@ struct QueryService {
     /// The whole answer and the provider that wrote it, falling back to the extractive
     /// generator if the provider fails (what it wrote so far is dropped: nothing was shown).
     func complete(_ prepared: Prepared) async throws -> (answer: String, provider: String) {
-        let primary = request.primer.generator
+        let primary = services.generator
         do {
             return (try await primary.complete(prepared.answerRequest), primary.name)
         } catch {
@@ -131,7 +148,7 @@ struct QueryService {
     /// Generates the answer piece by piece, falling back to the extractive generator if the
     /// provider fails.
     func generate(_ prepared: Prepared) -> AsyncThrowingStream<Event, any Error> {
-        let primary = request.primer.generator
+        let primary = services.generator
         let logger = request.logger
         let answerRequest = prepared.answerRequest
         return AsyncThrowingStream { continuation in
@@ -176,7 +193,7 @@ struct QueryService {
         let sources = answered ? prepared.sources : []
         let latency = Double((NIODeadline.now() - prepared.start).nanoseconds) / 1_000_000
         let id = UUID()
-        try await request.primer.queryLog.record(QueryRecord(
+        try await services.queryLog.record(QueryRecord(
             id: id, userID: prepared.userID, conversationID: prepared.conversationID, query: prepared.input.query, answer: text,
             answered: answered, personalizationApplied: prepared.personalizationApplied, provider: provider,
             latencyMs: latency, sourcesCount: sources.count, createdAt: Date()), on: request.db)

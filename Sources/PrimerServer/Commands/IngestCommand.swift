@@ -21,11 +21,15 @@ struct IngestCommand: AsyncCommand {
         let bar = showProgress ? context.console.progressBar(title: "Ingesting \(directory)") : nil
         bar?.start()
         do {
-            let report = try await BookSync.ingest(directory: directory, on: app) { done, total in
-                bar?.activity.currentProgress = total == 0 ? 1 : Double(done) / Double(total)
-            }
+            let report = try await BookSync.ingest(directory: directory, on: app, progress: { done, total in
+                bar?.activity.currentProgress = total == 0 ? 1 : Double(done) / Double(total) / 2
+            }, embeddingProgress: { done, total in
+                bar?.activity.currentProgress = 0.5 + (total == 0 ? 0.5 : Double(done) / Double(total) / 2)
+            })
             bar?.succeed()
             context.console.info("Ingested \(directory): \(report)")
+            let snapshot = app.primer.library.snapshot
+            context.console.info("Retrieval: \(snapshot.engine.defaultMode.rawValue) — \(app.primer.retrievalNote.withLockedValue { $0 }) (\(snapshot.engine.dense?.count ?? 0) vectors)")
         } catch {
             bar?.fail()
             context.console.error("\(error)")
@@ -34,19 +38,42 @@ struct IngestCommand: AsyncCommand {
     }
 }
 
-/// Loading a book folder (off the event loops) and storing it, shared by `ingest` and `serve`.
+/// Loading a book folder (off the event loops) and storing it, shared by `ingest` and `serve`:
+/// the chunks, then their embeddings (only texts not embedded before), then the in-memory
+/// indexes. An embedder that fails leaves search lexical-only, with the reason logged.
 enum BookSync {
-    static func ingest(directory: String, on app: Application, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> IngestReport {
+    static func ingest(directory: String, on app: Application, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+                       embeddingProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> IngestReport {
         let url = URL(fileURLWithPath: directory)
         let book = try await app.threadPool.runIfActive { try BookLoader.load(directory: url) }
         var ingester = BookIngester()
         ingester.progress = progress
         let report = try await ingester.ingest(book, on: app.db, writes: app.primer.writes)
-        try await app.primer.library.reload(from: app.db)
+        try await loadIndexes(app, embeddingProgress: embeddingProgress)
         return report
     }
 
-    /// At start-up: ingest the configured book if it exists, then load the index.
+    /// Embeds what is missing (when an embedder is configured) and reloads the library.
+    static func loadIndexes(_ app: Application, embeddingProgress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
+        let services = app.primer
+        guard let embedder = services.embedder else {
+            try await services.library.reload(from: app.db)
+            return
+        }
+        do {
+            let chunks = try await BookChunkRecord.query(on: app.db).all().map(\.chunk)
+            let embedded = try await ChunkVectors.embedMissing(chunks, embedder: embedder, db: app.db, writes: services.writes,
+                                                               progress: embeddingProgress)
+            if embedded > 0 { app.logger.notice("Embedded \(embedded) chunk texts with \(embedder.identifier)") }
+            try await services.library.reload(from: app.db, embedder: embedder)
+        } catch {
+            services.retrievalNote.withLockedValue { $0 = "lexical search only: embedding with \(embedder.identifier) failed (\(error))" }
+            app.logger.warning("Embedding with \(embedder.identifier) failed; search is lexical only: \(error)")
+            try await services.library.reload(from: app.db)
+        }
+    }
+
+    /// At start-up: ingest the configured book if it exists, then load the indexes.
     static func prepareForServing(_ app: Application) async throws {
         let directory = app.primer.settings.bookDirectory
         var isDirectory: ObjCBool = false
@@ -54,8 +81,10 @@ enum BookSync {
             let report = try await ingest(directory: directory, on: app)
             app.logger.notice("Book \(directory): \(report)")
         } else {
-            try await app.primer.library.reload(from: app.db)
+            try await loadIndexes(app)
             app.logger.warning("Book folder \(directory) not found: serving the stored index (\(app.primer.library.snapshot.book.pages.count) pages)")
         }
+        let snapshot = app.primer.library.snapshot
+        app.logger.notice("Retrieval: \(snapshot.engine.defaultMode.rawValue) — \(app.primer.retrievalNote.withLockedValue { $0 }) (\(snapshot.engine.dense?.count ?? 0) vectors)")
     }
 }

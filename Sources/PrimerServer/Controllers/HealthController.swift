@@ -13,6 +13,15 @@ struct HealthController: RouteCollection {
         let status: String
         let database: String
         let version: String
+        let retrieval: Retrieval
+    }
+
+    /// How questions are searched: `hybrid` (BM25 + embeddings) or `lexical`, and why.
+    struct Retrieval: Content {
+        let mode: String
+        let embedder: String?
+        let vectors: Int
+        let note: String
     }
 
     @Sendable
@@ -26,7 +35,11 @@ struct HealthController: RouteCollection {
                 req.logger.warning("Health check: database unreachable", metadata: ["error": "\(String(describing: type(of: error)))"])
             }
         }
-        let body = HealthResponse(status: databaseUp ? "ok" : "degraded", database: databaseUp ? "ok" : "down", version: PrimerVersion.current)
+        let engine = req.primer.library.snapshot.engine
+        let retrieval = Retrieval(mode: engine.defaultMode.rawValue, embedder: engine.embedder?.identifier, vectors: engine.dense?.count ?? 0,
+                                  note: req.primer.retrievalNote.withLockedValue { $0 })
+        let body = HealthResponse(status: databaseUp ? "ok" : "degraded", database: databaseUp ? "ok" : "down", version: PrimerVersion.current,
+                                  retrieval: retrieval)
         return try await body.encodeResponse(status: databaseUp ? .ok : .serviceUnavailable, for: req)
     }
 }

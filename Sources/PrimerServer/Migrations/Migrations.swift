@@ -10,5 +10,6 @@ enum PrimerMigrations {
         M005_CreateBook(),
         M006_CreateChatQueries(),
         M007_CreateChapterAdaptations(),
+        M008_CreateChunkVectors(),
     ]
 }

@@ -33,8 +33,17 @@ func testSettings() -> PrimerSettings {
     settings.rateLimits.query = generous
     settings.rateLimits.queryAnonymous = generous
     settings.dataDirectory = NSTemporaryDirectory() + "primer-test-" + UUID().uuidString
+    // Lexical search unless a test opts in (embedding the book in every test would be slow);
+    // `testModelDirectory` is where scripts/fetch-model put the local model.
+    settings.embedding.provider = .none
+    settings.embedding.modelDirectory = testModelDirectory
     return settings
 }
+
+/// The local model's folder: `PRIMER_MODEL_DIR`, else `models/all-MiniLM-L6-v2` in the package.
+let testModelDirectory = ProcessInfo.processInfo.environment["PRIMER_MODEL_DIR"]
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models/all-MiniLM-L6-v2").path
 
 let testSecret = "test-secret-0123456789abcdef0123456789abcdef"
 
@@ -75,6 +84,7 @@ final class TestServer: Sendable {
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 

@@ -1,0 +1,128 @@
+import Dispatch
+import Foundation
+import PrimerCore
+
+/// Why the local embedding model could not be loaded: a missing directory or file (with a
+/// pointer to `scripts/fetch-model`), a corrupt `model.safetensors` or an unusable `vocab.txt`.
+public struct LocalEmbedderError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the file.
+    public let message: String
+
+    /// Creates an error with this message.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { "local embedding model: \(message)" }
+}
+
+/// The local sentence embedder: all-MiniLM-L6-v2 (`WordPieceTokenizer` + `MiniLMEncoder`),
+/// 384-dimensional L2-normalised vectors, the same for documents and queries.
+///
+/// `embed` never blocks the caller's thread: tokenisation and inference run on a dedicated
+/// concurrent dispatch queue, in groups of `groupSize` texts (each group is one batched
+/// encoder call, whose packed passes the encoder spreads over the cores). Between groups a
+/// cancelled task stops early with `CancellationError`.
+public struct LocalEmbedder: Embedder {
+    /// The model's name as stored with every vector.
+    public static let modelIdentifier = "local:all-MiniLM-L6-v2"
+
+    /// `local:all-MiniLM-L6-v2`.
+    public var identifier: String { Self.modelIdentifier }
+    /// The encoder (weights loaded once, shared by all calls).
+    public let encoder: MiniLMEncoder
+    /// The WordPiece tokenizer for the model's vocabulary.
+    public let tokenizer: WordPieceTokenizer
+    /// How many texts go through the encoder together.
+    public let groupSize: Int
+    private let queue: DispatchQueue
+
+    /// Length of every vector (384).
+    public var dimension: Int { encoder.dimension }
+
+    /// Wraps a loaded encoder and tokenizer.
+    public init(encoder: MiniLMEncoder, tokenizer: WordPieceTokenizer, groupSize: Int = 32) {
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+        self.groupSize = max(1, groupSize)
+        self.queue = DispatchQueue(label: "primer.embeddings.local", qos: .userInitiated, attributes: .concurrent)
+    }
+
+    /// Loads `model.safetensors` and `vocab.txt` from `directory` (as `scripts/fetch-model`
+    /// leaves them). Throws `LocalEmbedderError` naming the missing or corrupt file.
+    public static func load(directory: URL) throws -> LocalEmbedder {
+        let fileManager = FileManager.default
+        let hint = "run scripts/fetch-model (or set PRIMER_MODEL_DIR to the folder holding model.safetensors and vocab.txt)"
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LocalEmbedderError("the model directory \(directory.path) does not exist; \(hint)")
+        }
+        let modelFile = directory.appendingPathComponent("model.safetensors")
+        let vocabFile = directory.appendingPathComponent("vocab.txt")
+        for file in [modelFile, vocabFile] where !fileManager.fileExists(atPath: file.path) {
+            throw LocalEmbedderError("\(file.path) is missing; \(hint)")
+        }
+        let weights: MiniLMWeights
+        do {
+            weights = try MiniLMWeights(contentsOf: modelFile)
+        } catch {
+            throw LocalEmbedderError("\(error.description) (the file looks corrupt; \(hint))")
+        }
+        let tokenizer: WordPieceTokenizer
+        do {
+            tokenizer = try WordPieceTokenizer(contentsOf: vocabFile)
+        } catch {
+            throw LocalEmbedderError("\(error) (\(hint))")
+        }
+        guard tokenizer.vocabulary.count == weights.configuration.vocabularySize else {
+            throw LocalEmbedderError("\(vocabFile.path) has \(tokenizer.vocabulary.count) tokens but \(modelFile.path) embeds \(weights.configuration.vocabularySize); they are not from the same model (\(hint))")
+        }
+        return LocalEmbedder(encoder: MiniLMEncoder(weights: weights), tokenizer: tokenizer)
+    }
+
+    /// One unit vector per text, in order; `purpose` makes no difference to this model.
+    /// Texts longer than 256 tokens are embedded from their first 256 tokens.
+    public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        let cancelled = CancellationFlag()
+        let encoder = self.encoder, tokenizer = self.tokenizer, groupSize = self.groupSize, queue = self.queue
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[Float]], any Error>) in
+                queue.async {
+                    var vectors: [[Float]] = []
+                    vectors.reserveCapacity(texts.count)
+                    var start = 0
+                    while start < texts.count {
+                        if cancelled.isSet {
+                            continuation.resume(throwing: CancellationError())
+                            return
+                        }
+                        let end = min(start + groupSize, texts.count)
+                        let ids = texts[start..<end].map { tokenizer.tokenize($0) }
+                        vectors.append(contentsOf: encoder.embed(tokenBatches: ids))
+                        start = end
+                    }
+                    continuation.resume(returning: vectors)
+                }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+}
+
+/// Set when the task awaiting an `embed` call is cancelled; read between groups.
+private final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+}

@@ -1,0 +1,258 @@
+import COpenBLAS
+import Foundation
+
+/// The all-MiniLM-L6-v2 sentence encoder: token ids → 6-layer BERT → mean pooling over every
+/// token (including [CLS] and [SEP]) → L2 normalisation, giving 384-dimensional unit vectors.
+///
+/// Texts are processed in packed passes: the tokens of several sequences are stacked into one
+/// matrix so that each projection (QKV, attention output, the two feed-forward layers) is one
+/// `cblas_sgemm` over all of them; attention is computed per sequence and head. Weights are
+/// immutable and every call works in its own buffers, so `embed` may run on several threads
+/// at once.
+public final class MiniLMEncoder: Sendable {
+    /// The model's weights.
+    public let weights: MiniLMWeights
+    /// Most tokens stacked into one pass (bounds the working memory: about
+    /// `maxTokensPerPass · (6·hidden + intermediate) · 4` bytes per pass).
+    let maxTokensPerPass: Int
+    /// How many passes of one call may run at the same time on separate threads.
+    let parallelPasses: Int
+
+    /// The model's shape.
+    public var configuration: MiniLMConfiguration { weights.configuration }
+    /// Length of every embedding (384).
+    public var dimension: Int { weights.configuration.hiddenSize }
+
+    /// The id used in place of ids outside the vocabulary ([UNK]).
+    static let unknownTokenID: Int32 = 100
+
+    /// Loads the weights from a safetensors file (all-MiniLM-L6-v2's `model.safetensors`).
+    public convenience init(modelFile: URL) throws {
+        try self.init(weights: MiniLMWeights(contentsOf: modelFile))
+    }
+
+    /// Wraps already-loaded weights.
+    public init(weights: MiniLMWeights, maxTokensPerPass: Int = 1024, parallelPasses: Int? = nil) {
+        self.weights = weights
+        self.maxTokensPerPass = max(maxTokensPerPass, weights.configuration.maxPositions)
+        self.parallelPasses = max(1, parallelPasses ?? ProcessInfo.processInfo.activeProcessorCount)
+        MiniLMEncoder.configureBLASThreads
+    }
+
+    /// Runs once per process: OpenBLAS is used single-threaded, because the encoder runs its
+    /// passes on several threads itself and small products scale badly across threads.
+    /// `OPENBLAS_NUM_THREADS` in the environment overrides this.
+    static let configureBLASThreads: Void = {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            openblas_set_num_threads(1)
+        }
+    }()
+
+    /// Embeds one token sequence (see `embed(tokenBatches:)`).
+    public func embed(tokens: [Int32]) -> [Float] {
+        embed(tokenBatches: [tokens])[0]
+    }
+
+    /// Embeds token sequences (each `[CLS] … [SEP]`, as `WordPieceTokenizer` makes them) and
+    /// returns one L2-normalised vector per sequence, in order. Sequences longer than the
+    /// model's 512 positions are cut to 512 tokens; ids outside the vocabulary count as [UNK];
+    /// an empty sequence gives a zero vector.
+    public func embed(tokenBatches: [[Int32]]) -> [[Float]] {
+        let config = configuration
+        let sequences = tokenBatches.map { ids -> [Int32] in
+            let cut = ids.count > config.maxPositions ? Array(ids.prefix(config.maxPositions)) : ids
+            return cut.map { $0 >= 0 && Int($0) < config.vocabularySize ? $0 : Self.unknownTokenID }
+        }
+        let passes = Self.passes(lengths: sequences.map(\.count), maxTokens: maxTokensPerPass)
+        var results = [[Float]](repeating: [], count: sequences.count)
+        if passes.count <= 1 || parallelPasses == 1 {
+            for pass in passes {
+                let vectors = forward(Array(sequences[pass]))
+                for (offset, vector) in vectors.enumerated() { results[pass.lowerBound + offset] = vector }
+            }
+        } else {
+            // Passes are handed out in turn to `parallelPasses` workers.
+            let collected = PassResults(count: sequences.count)
+            let workers = min(parallelPasses, passes.count)
+            let next = PassCounter()
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let passIndex = next.take(below: passes.count) {
+                    let pass = passes[passIndex]
+                    let vectors = forward(Array(sequences[pass]))
+                    collected.store(vectors, at: pass.lowerBound)
+                }
+            }
+            results = collected.values()
+        }
+        return results
+    }
+
+    /// Splits consecutive sequences into passes of at most `maxTokens` tokens (a longer
+    /// sequence gets a pass of its own).
+    static func passes(lengths: [Int], maxTokens: Int) -> [Range<Int>] {
+        var passes: [Range<Int>] = []
+        var start = 0, tokens = 0
+        for (index, length) in lengths.enumerated() {
+            if index > start && tokens + length > maxTokens {
+                passes.append(start..<index)
+                start = index
+                tokens = 0
+            }
+            tokens += length
+        }
+        if start < lengths.count { passes.append(start..<lengths.count) }
+        return passes
+    }
+
+    /// The forward pass for one packed group of sequences; returns their pooled, normalised vectors.
+    func forward(_ sequences: [[Int32]]) -> [[Float]] {
+        let config = configuration
+        let h = config.hiddenSize, inter = config.intermediateSize
+        let heads = config.headCount, d = config.headSize
+        let lengths = sequences.map(\.count)
+        let total = lengths.reduce(0, +)
+        let longest = lengths.max() ?? 0
+        guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: h) } }
+        var offsets: [Int] = []
+        var running = 0
+        for n in lengths {
+            offsets.append(running)
+            running += n
+        }
+
+        // One allocation for every buffer of the pass.
+        let xCount = total * h, qkvCount = total * 3 * h, ctxCount = total * h
+        let ffnCount = total * inter, scoreCount = longest * longest
+        let storage = UnsafeMutablePointer<Float>.allocate(capacity: xCount + qkvCount + ctxCount + ffnCount + scoreCount)
+        defer { storage.deallocate() }
+        let x = storage
+        let qkv = x + xCount
+        let ctx = qkv + qkvCount
+        let ffn = ctx + ctxCount
+        let scores = ffn + ffnCount
+
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        weights.wordEmbeddings.withUnsafeBufferPointer { word in
+            weights.positionEmbeddings.withUnsafeBufferPointer { position in
+                weights.tokenTypeEmbedding.withUnsafeBufferPointer { type in
+                    for (s, sequence) in sequences.enumerated() {
+                        for (p, id) in sequence.enumerated() {
+                            let row = x + (offsets[s] + p) * h
+                            let w = word.baseAddress! + Int(id) * h
+                            let q = position.baseAddress! + p * h
+                            let t = type.baseAddress!
+                            for j in 0..<h { row[j] = w[j] + q[j] + t[j] }
+                        }
+                    }
+                }
+            }
+        }
+        Self.normalize(x, rows: total, width: h, weight: weights.embeddingNormWeight,
+                       bias: weights.embeddingNormBias, epsilon: config.layerNormEpsilon)
+
+        let scale = 1 / Float(d).squareRoot()
+        for layer in weights.layers {
+            // Q, K and V for every token in one product.
+            MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.qkvWeight, bias: layer.qkvBias,
+                                 outFeatures: 3 * h, into: qkv, accumulate: false)
+            // Attention per sequence and head.
+            for (s, n) in lengths.enumerated() {
+                let base = qkv + offsets[s] * 3 * h
+                for head in 0..<heads {
+                    let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d
+                    MiniLMKernels.gemm(transposeB: true, m: n, n: n, k: d, alpha: scale,
+                                       a: q, lda: 3 * h, b: k, ldb: 3 * h, beta: 0, c: scores, ldc: n)
+                    MiniLMKernels.softmax(scores, rows: n, width: n, stride: n)
+                    MiniLMKernels.gemm(transposeB: false, m: n, n: d, k: n,
+                                       a: scores, lda: n, b: v, ldb: 3 * h,
+                                       beta: 0, c: ctx + offsets[s] * h + head * d, ldc: h)
+                }
+            }
+            // x = LayerNorm(x + ctx·Woᵀ + bo)
+            MiniLMKernels.linear(ctx, rows: total, inFeatures: h, weight: layer.attentionOutputWeight,
+                                 bias: layer.attentionOutputBias, outFeatures: h, into: x, accumulate: true)
+            Self.normalize(x, rows: total, width: h, weight: layer.attentionNormWeight,
+                           bias: layer.attentionNormBias, epsilon: config.layerNormEpsilon)
+            // x = LayerNorm(x + gelu(x·W1ᵀ + b1)·W2ᵀ + b2)
+            MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.intermediateWeight,
+                                 bias: layer.intermediateBias, outFeatures: inter, into: ffn, accumulate: false)
+            MiniLMKernels.gelu(ffn, count: total * inter)
+            MiniLMKernels.linear(ffn, rows: total, inFeatures: inter, weight: layer.outputWeight,
+                                 bias: layer.outputBias, outFeatures: h, into: x, accumulate: true)
+            Self.normalize(x, rows: total, width: h, weight: layer.outputNormWeight,
+                           bias: layer.outputNormBias, epsilon: config.layerNormEpsilon)
+        }
+
+        // Mean over each sequence's tokens, then L2 normalisation.
+        return lengths.enumerated().map { s, n in
+            guard n > 0 else { return [Float](repeating: 0, count: h) }
+            var sums = [Double](repeating: 0, count: h)
+            for p in 0..<n {
+                let row = x + (offsets[s] + p) * h
+                for j in 0..<h { sums[j] += Double(row[j]) }
+            }
+            let norm = sums.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return [Float](repeating: 0, count: h) }
+            return sums.map { Float($0 / norm) }
+        }
+    }
+
+    private static func normalize(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+                                  weight: [Float], bias: [Float], epsilon: Float) {
+        weight.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                MiniLMKernels.layerNorm(x, rows: rows, width: width, weight: w.baseAddress!,
+                                        bias: b.baseAddress!, epsilon: epsilon)
+            }
+        }
+    }
+
+    /// The floating-point operations of the matrix products for sequences of these lengths
+    /// (2·m·n·k per product: the four projections plus QKᵀ and P·V per head).
+    public func matmulFLOPs(sequenceLengths: [Int]) -> Double {
+        let c = configuration
+        let h = Double(c.hiddenSize), i = Double(c.intermediateSize)
+        var flops = 0.0
+        for n in sequenceLengths {
+            let t = Double(min(n, c.maxPositions))
+            let projections = 2 * t * h * (3 * h + h + i + i)
+            let attention = 2 * 2 * t * t * h  // QKᵀ and P·V over all heads
+            flops += Double(c.layerCount) * (projections + attention)
+        }
+        return flops
+    }
+}
+
+/// Hands out pass indices to the worker threads of one `embed` call.
+private final class PassCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// Collects the vectors the worker threads of one `embed` call produce.
+private final class PassResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [[Float]]
+
+    init(count: Int) { results = [[Float]](repeating: [], count: count) }
+
+    func store(_ vectors: [[Float]], at start: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (offset, vector) in vectors.enumerated() { results[start + offset] = vector }
+    }
+
+    func values() -> [[Float]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}

@@ -1,0 +1,308 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PrimerCore
+
+/// Embeds with any server that speaks the OpenAI Embeddings API: OpenAI itself, Ollama, the
+/// llama.cpp server and vLLM.
+///
+/// It POSTs `<baseURL>/embeddings` with `{"model", "input": [texts…], "encoding_format": "float"}`
+/// and reads `{"data": [{"index", "embedding": [floats]}…], "model", "usage"}`, putting the
+/// vectors in `index` order. More than `batchSize` texts are sent as several requests, one
+/// after the other. The `Authorization: Bearer` header is sent only when an API key is set
+/// (local servers need none). The purpose is ignored: these models embed documents and queries
+/// alike.
+///
+/// Errors are `ProviderError`s: `.authentication` (401, 403), `.rateLimited` (429, with
+/// `Retry-After`), `.http` (other statuses, with the server's `error.message`),
+/// `.malformedResponse`, `.timeout` and `.transport`; cancelling the calling task cancels the
+/// request and throws `CancellationError`.
+public struct OpenAIEmbedder: Embedder, CustomStringConvertible, CustomReflectable {
+    public let name = "openai"
+    /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1` (Ollama).
+    public var baseURL: String
+    /// The API key; nil or empty sends no `Authorization` header.
+    public var apiKey: String?
+    /// The model name, e.g. `text-embedding-3-small` or `nomic-embed-text`.
+    public var model: String
+    /// Most texts sent in one request (values below 1 count as 1).
+    public var batchSize: Int
+    /// Longest wait for the response to start (connecting included) and between two pieces of it.
+    public var timeout: Duration
+    /// The HTTP client the requests go through.
+    public var client: HTTPClient
+
+    /// The OpenAI API root.
+    public static let defaultBaseURL = OpenAIChatGenerator.defaultBaseURL
+    /// Texts per request by default: well under OpenAI's limit (2,048 inputs) and small enough
+    /// for local servers.
+    public static let defaultBatchSize = 96
+
+    public init(
+        baseURL: String = OpenAIEmbedder.defaultBaseURL, apiKey: String? = nil, model: String,
+        batchSize: Int = OpenAIEmbedder.defaultBatchSize, timeout: Duration = .seconds(60), client: HTTPClient = .shared
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.model = model
+        self.batchSize = batchSize
+        self.timeout = timeout
+        self.client = client
+    }
+
+    /// `openai:<model>`.
+    public var identifier: String { "\(name):\(model)" }
+
+    /// `<baseURL>/embeddings`.
+    public var endpoint: String { OpenAIChatGenerator.trimmingSlashes(baseURL) + "/embeddings" }
+
+    private struct Body: Encodable {
+        let model: String
+        let input: [String]
+        let encoding_format: String
+    }
+
+    private struct Response: Decodable {
+        struct Item: Decodable {
+            let index: Int?
+            let embedding: [Float]
+        }
+        let data: [Item]
+    }
+
+    /// One vector per text, in order; no request for no texts.
+    public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
+        let request = JSONPostRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, timeout: timeout)
+        return try await EmbeddingBatches.embed(texts, batchSize: batchSize, provider: name) { batch in
+            let body = try JSONPostRequest.encode(Body(model: model, input: batch, encoding_format: "float"))
+            let response = try await request.send(body)
+            return try decode(response, count: batch.count)
+        }
+    }
+
+    /// The vectors of a response to `count` inputs, put in `index` order.
+    private func decode(_ body: [UInt8], count: Int) throws -> [[Float]] {
+        let response: Response
+        do {
+            response = try JSONDecoder().decode(Response.self, from: Data(body))
+        } catch {
+            throw ProviderError.malformedResponse(provider: name, detail: EmbeddingBatches.decodingDetail(error, body,
+                expected: #"{"data": [{"index": …, "embedding": [numbers…]}…]}"#))
+        }
+        guard response.data.count == count else {
+            throw ProviderError.malformedResponse(provider: name, detail: "\(response.data.count) embeddings for \(count) inputs")
+        }
+        // Servers that leave out `index` answer in input order.
+        guard response.data.contains(where: { $0.index != nil }) else { return response.data.map(\.embedding) }
+        var vectors = [[Float]?](repeating: nil, count: count)
+        for (position, item) in response.data.enumerated() {
+            guard let index = item.index else {
+                throw ProviderError.malformedResponse(provider: name, detail: "embedding \(position) has no index")
+            }
+            guard vectors.indices.contains(index) else {
+                throw ProviderError.malformedResponse(provider: name, detail: "index \(index) is outside 0..<\(count)")
+            }
+            guard vectors[index] == nil else {
+                throw ProviderError.malformedResponse(provider: name, detail: "index \(index) appears twice")
+            }
+            vectors[index] = item.embedding
+        }
+        return vectors.map { $0! }  // count entries with distinct indices in 0..<count fill every slot
+    }
+
+    public var description: String {
+        "OpenAIEmbedder(baseURL: \(baseURL), model: \(model), apiKey: \(apiKey?.isEmpty == false ? "set" : "none"))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["baseURL": baseURL, "model": model, "batchSize": batchSize,
+                                "apiKey": apiKey?.isEmpty == false ? "set" : "none"])
+    }
+}
+
+// MARK: - Shared by OpenAIEmbedder and CohereEmbedder
+
+/// Splitting texts into requests and checking the vectors that come back.
+enum EmbeddingBatches {
+    /// Embeds `texts` in slices of at most `batchSize` (at least 1), one request after the
+    /// other, and checks that every vector is non-empty and all have the same length.
+    static func embed(
+        _ texts: [String], batchSize: Int, provider: String,
+        _ embedBatch: ([String]) async throws -> [[Float]]
+    ) async throws -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        let size = max(1, batchSize)
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: size) {
+            try Task.checkCancellation()
+            let batch = Array(texts[start..<min(start + size, texts.count)])
+            let batchVectors = try await embedBatch(batch)
+            guard batchVectors.count == batch.count else {
+                throw ProviderError.malformedResponse(provider: provider, detail: "\(batchVectors.count) embeddings for \(batch.count) inputs")
+            }
+            for (offset, vector) in batchVectors.enumerated() {
+                let position = start + offset
+                guard !vector.isEmpty else {
+                    throw ProviderError.malformedResponse(provider: provider, detail: "the embedding of input \(position) is empty")
+                }
+                if let dimensions = vectors.first?.count, vector.count != dimensions {
+                    throw ProviderError.malformedResponse(
+                        provider: provider, detail: "the embedding of input \(position) has \(vector.count) dimensions, input 0's has \(dimensions)")
+                }
+                vectors.append(vector)
+            }
+        }
+        return vectors
+    }
+
+    /// What went wrong decoding `body`, for an error: whether it was JSON at all, and the
+    /// shape that was expected.
+    static func decodingDetail(_ error: any Error, _ body: [UInt8], expected: String) -> String {
+        if (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) == nil {
+            let start = String(decoding: body.prefix(80), as: UTF8.self)
+            return body.isEmpty ? "the body is empty, not JSON" : "the body is not JSON: \(start)"
+        }
+        var path = ""
+        if let error = error as? DecodingError {
+            switch error {
+            case .keyNotFound(let key, let context): path = " (no \(format(context.codingPath + [key])))"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context): path = " (unexpected value at \(format(context.codingPath)))"
+            default: break
+            }
+        }
+        return "expected \(expected)" + path
+    }
+
+    /// `data[0].embedding`.
+    private static func format(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text.isEmpty ? "the top level" : text
+    }
+}
+
+/// One JSON request that is answered with one JSON body: POSTs, checks the status and reads
+/// the whole body.
+///
+/// Timeout: `timeout` bounds the wait for the response head (connecting included; the HTTP
+/// client's deadline) and every gap between two pieces of the body (a watchdog).
+/// Cancellation: cancelling the calling task cancels the request and closes its connection.
+struct JSONPostRequest: Sendable {
+    /// Longest error body read to find the provider's message.
+    static let maxErrorBody = 64 * 1024
+    /// Longest successful body read (96 vectors of 3,072 numbers take about 7 MB).
+    static let maxBody = 256 * 1024 * 1024
+
+    let provider: String
+    let client: HTTPClient
+    let url: String
+    let apiKey: String?
+    let timeout: Duration
+
+    /// `value` as a JSON body.
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try Array(encoder.encode(value))
+    }
+
+    /// POSTs `body` and returns the body of a 2xx response; throws `ProviderError` (or
+    /// `CancellationError`).
+    func send(_ body: [UInt8]) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Primer")
+        if let apiKey, !apiKey.isEmpty {
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: StreamingChatRequest.timeAmount(timeout))
+        } catch {
+            throw mapped(error)
+        }
+
+        let succeeded = (200..<300).contains(response.status.code)
+        let watchdog = IdleWatchdog(timeout: timeout)
+        let collected: [UInt8] = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask {
+                try await watchdog.watch(provider: self.provider)
+                return nil
+            }
+            group.addTask { try await self.read(response, succeeded: succeeded, watchdog) }
+            defer { group.cancelAll() }
+            // Whichever ends first decides: the reading (done or failed) or the watchdog (timed out).
+            guard case let bytes?? = try await group.next() else { throw CancellationError() }
+            return bytes
+        }
+
+        guard succeeded else {
+            let message = ProviderError.clean(ProviderError.message(inErrorBody: collected), hiding: apiKey)
+            let retryAfter = Self.retryAfter(response.headers)
+            throw ProviderError.forStatus(Int(response.status.code), provider: provider, message: message, retryAfter: retryAfter)
+        }
+        return collected
+    }
+
+    /// The body; of an error response at most `maxErrorBody` bytes, and what arrived before a failure.
+    private func read(_ response: HTTPClientResponse, succeeded: Bool, _ watchdog: IdleWatchdog) async throws -> [UInt8] {
+        var collected: [UInt8] = []
+        let limit = succeeded ? Self.maxBody : Self.maxErrorBody
+        do {
+            for try await buffer in response.body {
+                watchdog.touch()
+                if succeeded {
+                    guard collected.count + buffer.readableBytes <= limit else {
+                        throw ProviderError.malformedResponse(provider: provider, detail: "the body is larger than \(limit / 1024 / 1024) MB")
+                    }
+                    collected += buffer.readableBytesView
+                } else {
+                    collected += buffer.readableBytesView.prefix(limit - collected.count)
+                    if collected.count >= limit { break }
+                }
+            }
+        } catch {
+            if !succeeded && !Task.isCancelled { return collected }  // the status says enough without the body
+            throw mapped(error)
+        }
+        return collected
+    }
+
+    /// Seconds to wait from `retry-after-ms` (sent by OpenAI) or `Retry-After`.
+    static func retryAfter(_ headers: HTTPHeaders) -> Double? {
+        if let milliseconds = headers.first(name: "retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }),
+           milliseconds.isFinite, milliseconds >= 0 {
+            return milliseconds / 1000
+        }
+        return ProviderError.retryAfterSeconds(headers.first(name: "retry-after"))
+    }
+
+    /// `error` as a `ProviderError` (cancellation stays cancellation).
+    private func mapped(_ error: any Error) -> any Error {
+        if error is ProviderError || error is CancellationError { return error }
+        if Task.isCancelled { return CancellationError() }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .connectTimeout, .readTimeout:
+                return ProviderError.timeout(provider: provider, seconds: StreamingChatRequest.seconds(timeout))
+            case .cancelled:
+                return CancellationError()
+            default:
+                break
+            }
+        }
+        return ProviderError.transport(provider: provider, detail: ProviderError.clean(String(describing: error), hiding: apiKey) ?? "unknown error")
+    }
+}

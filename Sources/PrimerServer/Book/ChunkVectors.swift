@@ -1,0 +1,60 @@
+import Crypto
+import Fluent
+import Foundation
+import PrimerCore
+
+/// Keeps the stored chunk vectors in step with the book: embeds the chunks whose text has no
+/// vector for the current embedder yet (in batches, never holding a transaction open while a
+/// model runs) and loads the vectors of the current chunks into an in-memory store.
+enum ChunkVectors {
+    static let batchSize = 32
+
+    /// SHA-256 (hex) of the text a chunk is embedded from: its heading path and body.
+    static func textHash(_ chunk: BookChunk) -> String {
+        SHA256.hash(data: Data(chunk.indexedText.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Embeds what is missing; returns how many chunk texts were embedded.
+    @discardableResult
+    static func embedMissing(_ chunks: [BookChunk], embedder: any Embedder, db: any Database, writes: WriteGate,
+                             progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        let stored = Set(try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all(\.$textHash))
+        var seen = Set<String>()
+        let missing = chunks.map { ($0, textHash($0)) }.filter { !stored.contains($0.1) && seen.insert($0.1).inserted }
+        var done = 0
+        progress(0, missing.count)
+        for start in stride(from: 0, to: missing.count, by: batchSize) {
+            let batch = Array(missing[start..<min(start + batchSize, missing.count)])
+            let vectors = try await embedder.embed(batch.map { $0.0.indexedText }, purpose: .document)
+            guard vectors.count == batch.count else { throw EmbeddingCountError(expected: batch.count, got: vectors.count) }
+            let records = zip(batch, vectors).map { ChunkVectorRecord(embedder: embedder.identifier, textHash: $0.1, vector: $1) }
+            try await writes.transaction(on: db) { tx in try await records.create(on: tx) }
+            done += batch.count
+            progress(done, missing.count)
+        }
+        return missing.count
+    }
+
+    /// The vectors of `chunks` for `embedder`, or nil when not every chunk has one.
+    static func store(for chunks: [BookChunk], embedder: any Embedder, db: any Database) async throws -> InMemoryVectorStore? {
+        guard !chunks.isEmpty else { return nil }
+        var byHash: [String: [Float]] = [:]
+        for record in try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all() {
+            if let vector = record.vector { byHash[record.textHash] = vector }
+        }
+        var entries: [ChunkVector] = []
+        entries.reserveCapacity(chunks.count)
+        for chunk in chunks {
+            guard let vector = byHash[textHash(chunk)] else { return nil }
+            entries.append(ChunkVector(id: chunk.id, pageSlug: chunk.pageSlug, vector: vector))
+        }
+        return try InMemoryVectorStore(entries)
+    }
+}
+
+/// An embedder answered with the wrong number of vectors.
+struct EmbeddingCountError: Error, CustomStringConvertible {
+    let expected: Int
+    let got: Int
+    var description: String { "The embedder returned \(got) vectors for \(expected) texts" }
+}

@@ -1,0 +1,134 @@
+import FluentKit
+import PrimerProviders
+import Foundation
+@testable import PrimerCore
+@testable import PrimerServer
+import SQLKit
+import Testing
+import Vapor
+
+/// Dense and hybrid retrieval in the server: chunk vectors stored and reused, the local model,
+/// start-up without it, a hosted embedder (a local server speaking the OpenAI embeddings wire
+/// format) and falling back to lexical search when it fails.
+@Suite struct HybridRetrievalServerTests {
+    static func vectorCount(_ server: TestServer, embedder: String? = nil) async throws -> Int {
+        var query = ChunkVectorRecord.query(on: server.app.db)
+        if let embedder { query = query.filter(\.$embedder == embedder) }
+        return try await query.count()
+    }
+
+    /// A fake `/v1/embeddings`: each text becomes counts of a few marker words. `failQueries`
+    /// answers single-text requests (questions) with 500.
+    static func embeddingsRoute(_ app: Application, _ fake: FakeProvider, failQueries: Bool = false) {
+        app.on(.POST, "v1", "embeddings", body: .collect(maxSize: "16mb")) { req -> Response in
+            let body = try JSONSerialization.jsonObject(with: Data(req.body.string?.utf8 ?? "".utf8)) as? [String: Any] ?? [:]
+            let inputs = body["input"] as? [String] ?? []
+            fake.record("\(inputs.count)")
+            if failQueries, inputs.count == 1 {
+                return Response(status: .internalServerError, body: .init(string: #"{"error": {"message": "embedding model down"}}"#))
+            }
+            let data = inputs.enumerated().map { index, text -> [String: Any] in
+                let words = text.lowercased().split { !$0.isLetter }
+                let vector = ["balanc", "motor", "camera", "walk", "gear", "sensor", "servo", "robot"].map { marker in
+                    Double(words.filter { $0.hasPrefix(marker) }.count)
+                } + [0.01]
+                return ["object": "embedding", "index": index, "embedding": vector]
+            }
+            let json = try JSONSerialization.data(withJSONObject: ["object": "list", "data": data, "model": body["model"] ?? ""])
+            return Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: json))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(5)), arguments: TestDatabase.allCases)
+    func theLocalModelMakesSearchHybridAndVectorsAreReused(db: TestDatabase) async throws {
+        try await withServer(db, configure: { $0.embedding.provider = .local }) { server in
+            try await server.ingest()
+            let chunks = server.app.primer.library.snapshot.chunks.count
+            let health = try await server.send(.GET, "/health")
+            let retrieval = try #require(health.json["retrieval"] as? [String: Any])
+            #expect(retrieval["mode"] as? String == "hybrid")
+            #expect(retrieval["embedder"] as? String == "local:all-MiniLM-L6-v2")
+            #expect(retrieval["vectors"] as? Int == chunks)
+            let stored = try await Self.vectorCount(server)
+            #expect(stored > 0 && stored <= chunks)
+
+            // A paraphrase that shares few words with the book.
+            let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "how do walking robots avoid falling over?"])
+            #expect(answer.json["answered"] as? Bool == true)
+            let sources = answer.json["sources"] as? [[String: Any]] ?? []
+            #expect(sources.contains { ($0["page_url"] as? String)?.contains("balance-and-walking") == true }, "\(sources.map { $0["page_url"] ?? "" })")
+
+            // Ingesting again embeds nothing new.
+            try await server.ingest()
+            #expect(try await Self.vectorCount(server) == stored)
+        }
+    }
+
+    @Test func withoutTheModelFilesTheServerIsLexicalAndSaysWhy() async throws {
+        try await withServer(.sqlite, configure: {
+            $0.embedding.provider = .local
+            $0.embedding.modelDirectory = "/nonexistent/model"
+        }) { server in
+            try await server.ingest()
+            let retrieval = try #require(try await server.send(.GET, "/health").json["retrieval"] as? [String: Any])
+            #expect(retrieval["mode"] as? String == "lexical")
+            #expect((retrieval["note"] as? String)?.contains("model.safetensors and vocab.txt not found in /nonexistent/model") == true)
+            let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            #expect(answer.json["answered"] as? Bool == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func aHostedEmbedderStoresItsOwnVectorsAndItsFailureFallsBackToLexical(db: TestDatabase) async throws {
+        try await FakeProvider.run({ app, fake in Self.embeddingsRoute(app, fake, failQueries: true) }) { fake in
+            try await withServer(db, configure: {
+                $0.embedding.provider = .openai
+                $0.embedding.openAIModel = "fake-embed"
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+            }) { server in
+                try await server.ingest()
+                let chunks = server.app.primer.library.snapshot.chunks.count
+                #expect(try await Self.vectorCount(server, embedder: "openai:fake-embed") > 0)
+                #expect(server.app.primer.library.snapshot.engine.defaultMode == .hybrid)
+                #expect(server.app.primer.library.snapshot.engine.dense?.count == chunks)
+                let requests = fake.requests.count
+                // The question's embedding fails: the answer comes from lexical search.
+                let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+                #expect(answer.status == .ok)
+                #expect(answer.json["answered"] as? Bool == true)
+                #expect(fake.requests.count == requests + 1)
+                #expect(server.logs.all.contains { $0.hasPrefix("warning Dense retrieval failed") && $0.contains("embedding model down") })
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
+    func changingTheEmbedderReEmbedsTheBookOnce(db: TestDatabase) async throws {
+        try await FakeProvider.run({ app, fake in Self.embeddingsRoute(app, fake) }) { fake in
+            try await withServer(db, configure: {
+                $0.embedding.provider = .openai
+                $0.embedding.openAIModel = "first-embed"
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+            }) { server in
+                try await server.ingest()
+                let first = try await Self.vectorCount(server, embedder: "openai:first-embed")
+                #expect(first > 0)
+                // What start-up does with another embedder configured: everything is embedded for it…
+                let chunks = server.app.primer.library.snapshot.chunks
+                let second = OpenAIEmbedder(baseURL: fake.baseURL + "/v1", model: "second-embed")
+                let embedded = try await ChunkVectors.embedMissing(chunks, embedder: second, db: server.app.db, writes: server.app.primer.writes)
+                #expect(embedded == first)
+                #expect(try await Self.vectorCount(server, embedder: "openai:second-embed") == first)
+                try await server.app.primer.library.reload(from: server.app.db, embedder: second)
+                #expect(server.app.primer.library.snapshot.engine.embedder?.identifier == "openai:second-embed")
+                #expect(server.app.primer.library.snapshot.engine.dense?.count == chunks.count)
+                // …once: nothing is embedded again, for either embedder.
+                #expect(try await ChunkVectors.embedMissing(chunks, embedder: second, db: server.app.db, writes: server.app.primer.writes) == 0)
+                let requests = fake.requests.count
+                try await server.ingest()
+                #expect(fake.requests.count == requests, "an unchanged book is not embedded again")
+                #expect(try await Self.vectorCount(server, embedder: "openai:first-embed") == first)
+            }
+        }
+    }
+}
