@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Chatbot benchmark on the shared book (../shared/corpus/physical-ai-book), side by side with
 # the original FastAPI plan (../shared/peers/seed-fastapi, 2 uvicorn workers) in one run:
-#   1. ingest of the book from scratch (`primer ingest`, whole process wall time);
-#   2. POST /api/v1/query from 20 concurrent clients (wrk, keep-alive), signed out, same
+#   1. ingest of the book from scratch (`primer ingest`, whole process wall time), lexical only
+#      and with all-MiniLM-L6-v2 embeddings;
+#   2. POST /api/v1/query from 20 concurrent clients (wrk, keep-alive) to Primer lexical-only and
+#      Primer hybrid (plus its RSS afterwards), signed out, same
 #      questions for both: Primer retrieves (BM25), composes the extractive answer with
 #      citations and stores the query; the peer only builds its prompt template (its plan's
 #      retrieval and LLM calls need Qdrant and Cohere) — so the peer does strictly less work.
@@ -26,13 +28,21 @@ bin="$(swift build -c release --show-bin-path)/primer"
 export PRIMER_DATA_DIR="$work/data" PRIMER_BOOK_DIR="$book" LOG_LEVEL=warning
 export BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_QUERY_ANONYMOUS=100000000/minute
 
-"$bin" migrate -y >/dev/null 2>&1
-echo "==> Ingest of the shared book from scratch"
-start=$(date +%s.%N)
-"$bin" ingest --book "$book" | tail -1
-end=$(date +%s.%N)
-ingest=$(python3 -c "print(f'{$end - $start:.2f}')")
-echo "ingest wall time (process start to exit): ${ingest}s"
+# Ingest from scratch: lexical only, then (fresh database) with local embeddings.
+timed_ingest() {  # data dir, EMBEDDING_PROVIDER → seconds
+  PRIMER_DATA_DIR="$1" EMBEDDING_PROVIDER="$2" "$bin" migrate -y >/dev/null 2>&1
+  local start end
+  start=$(date +%s.%N)
+  PRIMER_DATA_DIR="$1" EMBEDDING_PROVIDER="$2" "$bin" ingest --book "$book" | tail -2 >&2
+  end=$(date +%s.%N)
+  python3 -c "print(f'{$end - $start:.2f}')"
+}
+export PRIMER_MODEL_DIR="${PRIMER_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}"
+echo "==> Ingest of the shared book from scratch, lexical only"
+ingest=$(timed_ingest "$work/lexical" none)
+echo "==> Ingest of the shared book from scratch, with all-MiniLM-L6-v2 embeddings"
+ingest_embed=$(timed_ingest "$work/data" local)
+echo "ingest wall time (process start to exit): lexical ${ingest}s, with embeddings ${ingest_embed}s"
 
 pids=()
 cleanup() {
@@ -40,11 +50,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$bin" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$work/primer.log" 2>&1 &
+PRIMER_DATA_DIR="$work/lexical" EMBEDDING_PROVIDER=none "$bin" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$work/primer.log" 2>&1 &
 pids+=($!)
+HYBRID_PORT=$((PORT + 1))
+PRIMER_DATA_DIR="$work/data" EMBEDDING_PROVIDER=local "$bin" serve --env production --hostname 127.0.0.1 --port "$HYBRID_PORT" >"$work/hybrid.log" 2>&1 &
+hybrid_pid=$!
+pids+=($hybrid_pid)
 peer_pid=$(PORT=$PEER_PORT DATABASE_URL="sqlite:///$work/peer.db" "$peer_dir/run.sh")
 pids+=("$peer_pid")
-for port in "$PORT" "$PEER_PORT"; do
+for port in "$PORT" "$HYBRID_PORT" "$PEER_PORT"; do
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   curl -fs "http://127.0.0.1:$port/health" >/dev/null || { echo "server on :$port did not start"; exit 1; }
 done
@@ -58,11 +72,15 @@ summary() {  # name → "p50 p99 req/s non-2xx"
        END {printf "p50 %s, p99 %s, %s req/s, non-2xx %d", p50, p99, rps, bad}' "$work/$1.txt"
 }
 run primer "$PORT"
+run hybrid "$HYBRID_PORT"
 run peer "$PEER_PORT"
+rss=$(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$hybrid_pid/status")
 
 mkdir -p "$root/artifacts"
 {
-  echo "ingest of the shared book: ${ingest}s"
-  echo "primer /api/v1/query (retrieval + extractive answer + stored): $(summary primer)"
+  echo "ingest of the shared book from scratch: lexical ${ingest}s, with local embeddings ${ingest_embed}s"
+  echo "primer /api/v1/query, lexical (retrieval + extractive answer + stored): $(summary primer)"
+  echo "primer /api/v1/query, hybrid (+ query embedding, dense search, fusion): $(summary hybrid)"
+  echo "primer server memory (RSS) with the shared book and its vectors loaded, after the run: $rss"
   echo "peer   /api/v1/query (prompt template only):                   $(summary peer)"
 } | tee "$root/artifacts/bench-query.txt"

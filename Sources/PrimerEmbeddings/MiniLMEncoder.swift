@@ -141,7 +141,11 @@ public final class MiniLMEncoder: Sendable {
                             let w = word.baseAddress! + Int(id) * h
                             let q = position.baseAddress! + p * h
                             let t = type.baseAddress!
-                            for j in 0..<h { row[j] = w[j] + q[j] + t[j] }
+                            var j = 0
+                            while j < h {
+                                row[j] = w[j] + q[j] + t[j]
+                                j += 1
+                            }
                         }
                     }
                 }
@@ -183,17 +187,26 @@ public final class MiniLMEncoder: Sendable {
                            bias: layer.outputNormBias, epsilon: config.layerNormEpsilon)
         }
 
-        // Mean over each sequence's tokens, then L2 normalisation.
+        // Mean over each sequence's tokens (in Double), then L2 normalisation.
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: h)
+        defer { sums.deallocate() }
         return lengths.enumerated().map { s, n in
-            guard n > 0 else { return [Float](repeating: 0, count: h) }
-            var sums = [Double](repeating: 0, count: h)
-            for p in 0..<n {
+            sums.initialize(repeating: 0, count: h)
+            var p = 0
+            while p < n {
                 let row = x + (offsets[s] + p) * h
-                for j in 0..<h { sums[j] += Double(row[j]) }
+                var j = 0
+                while j < h {
+                    sums[j] += Double(row[j])
+                    j += 1
+                }
+                p += 1
             }
-            let norm = sums.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            var squares = 0.0
+            for j in 0..<h { squares += sums[j] * sums[j] }
+            let norm = squares.squareRoot()
             guard norm > 0 else { return [Float](repeating: 0, count: h) }
-            return sums.map { Float($0 / norm) }
+            return (0..<h).map { Float(sums[$0] / norm) }
         }
     }
 
