@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "primer", targets: ["primer"]),
+        // For Benchmarks/EmbedBench (a separate package measuring the local embedding model).
+        .library(name: "PrimerEmbeddings", targets: ["PrimerEmbeddings"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),

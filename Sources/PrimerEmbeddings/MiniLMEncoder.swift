@@ -63,11 +63,12 @@ public final class MiniLMEncoder: Sendable {
             let cut = ids.count > config.maxPositions ? Array(ids.prefix(config.maxPositions)) : ids
             return cut.map { $0 >= 0 && Int($0) < config.vocabularySize ? $0 : Self.unknownTokenID }
         }
-        let passes = Self.passes(lengths: sequences.map(\.count), maxTokens: maxTokensPerPass)
+        let passes = Self.passes(lengths: sequences.map(\.count), maxTokens: maxTokensPerPass, workers: parallelPasses)
         var results = [[Float]](repeating: [], count: sequences.count)
         if passes.count <= 1 || parallelPasses == 1 {
+            // One pass: its products and attention heads are split over the cores instead.
             for pass in passes {
-                let vectors = forward(Array(sequences[pass]))
+                let vectors = forward(Array(sequences[pass]), ways: parallelPasses)
                 for (offset, vector) in vectors.enumerated() { results[pass.lowerBound + offset] = vector }
             }
         } else {
@@ -78,7 +79,7 @@ public final class MiniLMEncoder: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let passIndex = next.take(below: passes.count) {
                     let pass = passes[passIndex]
-                    let vectors = forward(Array(sequences[pass]))
+                    let vectors = forward(Array(sequences[pass]), ways: 1)
                     collected.store(vectors, at: pass.lowerBound)
                 }
             }
@@ -87,9 +88,15 @@ public final class MiniLMEncoder: Sendable {
         return results
     }
 
-    /// Splits consecutive sequences into passes of at most `maxTokens` tokens (a longer
-    /// sequence gets a pass of its own).
-    static func passes(lengths: [Int], maxTokens: Int) -> [Range<Int>] {
+    /// Splits consecutive sequences into passes of about equal size: as few as keep each
+    /// under `maxTokens` tokens, rounded up to a multiple of `workers` so that the workers
+    /// finish together (a sequence longer than the target gets a pass of its own).
+    static func passes(lengths: [Int], maxTokens: Int, workers: Int) -> [Range<Int>] {
+        guard !lengths.isEmpty else { return [] }
+        let total = lengths.reduce(0, +)
+        var count = max(1, (total + maxTokens - 1) / maxTokens)
+        if count > 1 { count = (count + workers - 1) / workers * workers }
+        let target = max(1, (total + count - 1) / count)
         var passes: [Range<Int>] = []
         var start = 0, tokens = 0
         for (index, length) in lengths.enumerated() {
@@ -99,13 +106,20 @@ public final class MiniLMEncoder: Sendable {
                 tokens = 0
             }
             tokens += length
+            if tokens >= target {
+                passes.append(start..<(index + 1))
+                start = index + 1
+                tokens = 0
+            }
         }
         if start < lengths.count { passes.append(start..<lengths.count) }
         return passes
     }
 
-    /// The forward pass for one packed group of sequences; returns their pooled, normalised vectors.
-    func forward(_ sequences: [[Int32]]) -> [[Float]] {
+    /// The forward pass for one packed group of sequences; returns their pooled, normalised
+    /// vectors. With `ways` > 1 every matrix product is split by output columns, and the
+    /// attention heads by halves, over `ways` threads.
+    func forward(_ sequences: [[Int32]], ways: Int) -> [[Float]] {
         let config = configuration
         let h = config.hiddenSize, inter = config.intermediateSize
         let heads = config.headCount, d = config.headSize
@@ -113,16 +127,15 @@ public final class MiniLMEncoder: Sendable {
         let total = lengths.reduce(0, +)
         let longest = lengths.max() ?? 0
         guard total > 0 else { return sequences.map { _ in [Float](repeating: 0, count: h) } }
-        var offsets: [Int] = []
         var running = 0
-        for n in lengths {
-            offsets.append(running)
-            running += n
+        let offsets = lengths.map { n in
+            defer { running += n }
+            return running
         }
 
         // One allocation for every buffer of the pass.
         let xCount = total * h, qkvCount = total * 3 * h, ctxCount = total * h
-        let ffnCount = total * inter, scoreCount = longest * longest
+        let ffnCount = total * inter, scoreCount = (longest * longest + longest) * max(1, ways)
         let storage = UnsafeMutablePointer<Float>.allocate(capacity: xCount + qkvCount + ctxCount + ffnCount + scoreCount)
         defer { storage.deallocate() }
         let x = storage
@@ -155,34 +168,44 @@ public final class MiniLMEncoder: Sendable {
                        bias: weights.embeddingNormBias, epsilon: config.layerNormEpsilon)
 
         let scale = 1 / Float(d).squareRoot()
+        let buffers = PassBuffers(qkv: qkv, ctx: ctx, scores: scores,
+                                  inverseSums: scores + longest * longest * max(1, ways))
+        let scoreStride = longest * longest
         for layer in weights.layers {
             // Q, K and V for every token in one product.
             MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.qkvWeight, bias: layer.qkvBias,
-                                 outFeatures: 3 * h, into: qkv, accumulate: false)
-            // Attention per sequence and head.
-            for (s, n) in lengths.enumerated() {
-                let base = qkv + offsets[s] * 3 * h
-                for head in 0..<heads {
-                    let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d
-                    MiniLMKernels.gemm(transposeB: true, m: n, n: n, k: d, alpha: scale,
-                                       a: q, lda: 3 * h, b: k, ldb: 3 * h, beta: 0, c: scores, ldc: n)
-                    MiniLMKernels.softmax(scores, rows: n, width: n, stride: n)
-                    MiniLMKernels.gemm(transposeB: false, m: n, n: d, k: n,
-                                       a: scores, lda: n, b: v, ldb: 3 * h,
-                                       beta: 0, c: ctx + offsets[s] * h + head * d, ldc: h)
+                                 outFeatures: 3 * h, into: qkv, accumulate: false, ways: ways)
+            // Attention per sequence and head (heads shared out over `ways` threads).
+            MiniLMKernels.parallel(ways) { part in
+                let scores = buffers.scores + part * scoreStride
+                let inverseSums = buffers.inverseSums + part * longest
+                for (s, n) in lengths.enumerated() {
+                    let base = buffers.qkv + offsets[s] * 3 * h
+                    for head in stride(from: part, to: heads, by: ways) {
+                        let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d
+                        MiniLMKernels.gemm(transposeB: true, m: n, n: n, k: d, alpha: scale,
+                                           a: q, lda: 3 * h, b: k, ldb: 3 * h, beta: 0, c: scores, ldc: n)
+                        // softmax(S)·V = diag(1/Σ)·(exp(S − max)·V): the division is done on
+                        // the n×d product rather than the n×n probabilities.
+                        MiniLMKernels.softmax(scores, rows: n, width: n, stride: n)
+                        let context = buffers.ctx + offsets[s] * h + head * d
+                        MiniLMKernels.gemm(transposeB: false, m: n, n: d, k: n,
+                                           a: scores, lda: n, b: v, ldb: 3 * h, beta: 0, c: context, ldc: h)
+
+                    }
                 }
             }
             // x = LayerNorm(x + ctx·Woᵀ + bo)
             MiniLMKernels.linear(ctx, rows: total, inFeatures: h, weight: layer.attentionOutputWeight,
-                                 bias: layer.attentionOutputBias, outFeatures: h, into: x, accumulate: true)
+                                 bias: layer.attentionOutputBias, outFeatures: h, into: x, accumulate: true, ways: ways)
             Self.normalize(x, rows: total, width: h, weight: layer.attentionNormWeight,
                            bias: layer.attentionNormBias, epsilon: config.layerNormEpsilon)
             // x = LayerNorm(x + gelu(x·W1ᵀ + b1)·W2ᵀ + b2)
             MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.intermediateWeight,
-                                 bias: layer.intermediateBias, outFeatures: inter, into: ffn, accumulate: false)
-            MiniLMKernels.gelu(ffn, count: total * inter)
+                                 bias: layer.intermediateBias, outFeatures: inter, into: ffn, accumulate: false,
+                                 gelu: true, ways: ways)
             MiniLMKernels.linear(ffn, rows: total, inFeatures: inter, weight: layer.outputWeight,
-                                 bias: layer.outputBias, outFeatures: h, into: x, accumulate: true)
+                                 bias: layer.outputBias, outFeatures: h, into: x, accumulate: true, ways: ways)
             Self.normalize(x, rows: total, width: h, weight: layer.outputNormWeight,
                            bias: layer.outputNormBias, epsilon: config.layerNormEpsilon)
         }
@@ -234,6 +257,14 @@ public final class MiniLMEncoder: Sendable {
         }
         return flops
     }
+}
+
+/// The buffers of one pass that the threads splitting it write to (disjoint parts of them).
+private struct PassBuffers: @unchecked Sendable {
+    let qkv: UnsafeMutablePointer<Float>
+    let ctx: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    let inverseSums: UnsafeMutablePointer<Float>
 }
 
 /// Hands out pass indices to the worker threads of one `embed` call.

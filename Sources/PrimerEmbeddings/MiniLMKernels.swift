@@ -169,13 +169,47 @@ enum MiniLMKernels {
         }
     }
 
-    /// Copies `bias` (`width` values) into each of `rows` rows of `y` (`accumulate` false), or
-    /// adds it to them (`accumulate` true).
-    static func broadcastBias(_ y: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+    /// exp(x − row max) for each of `rows` rows of `width` (stride `stride`) in place, and the
+    /// reciprocal of each row's sum in `inverseSums`: softmax without the final division.
+    static func exponentiate(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                             inverseSums: UnsafeMutablePointer<Float>) {
+        guard width > 0 else { return }
+        var r = 0
+        while r < rows {
+            let row = s + r * stride
+            let top = maximum(row, count: width)
+            var j = 0
+            while j < width {
+                row[j] = exp(row[j] - top)
+                j += 1
+            }
+            inverseSums[r] = 1 / sum(row, count: width)
+            r += 1
+        }
+    }
+
+    /// Multiplies row `r` (of `width` values, `stride` apart) by `factors[r]`.
+    static func scaleRows(_ y: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                          factors: UnsafePointer<Float>) {
+        var r = 0
+        while r < rows {
+            let row = y + r * stride, factor = factors[r]
+            var j = 0
+            while j < width {
+                row[j] *= factor
+                j += 1
+            }
+            r += 1
+        }
+    }
+
+    /// Copies `bias` (`width` values) into each of `rows` rows (`stride` apart) of `y`
+    /// (`accumulate` false), or adds it to them (`accumulate` true).
+    static func broadcastBias(_ y: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
                               bias: UnsafePointer<Float>, accumulate: Bool) {
         var r = 0
         while r < rows {
-            let row = y + r * width
+            let row = y + r * stride
             if accumulate {
                 var j = 0
                 while j < width {
@@ -186,6 +220,15 @@ enum MiniLMKernels {
                 row.update(from: bias, count: width)
             }
             r += 1
+        }
+    }
+
+    /// Runs `body(0)`…`body(ways - 1)`, on `ways` threads when `ways` > 1, and waits for all.
+    static func parallel(_ ways: Int, _ body: @Sendable (Int) -> Void) {
+        if ways <= 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: ways, execute: body)
         }
     }
 
@@ -201,18 +244,70 @@ enum MiniLMKernels {
                     beta, c, blasint(ldc))
     }
 
-    /// `y[m×out] (+)= x[m×in] · Wᵀ + bias` for a linear layer with weight `[out, in]`.
-    /// With `accumulate`, `y` already holds a residual that the result is added to.
+    /// Up to this many rows, `linear` computes the transposed product (see there).
+    static let transposedProductRowLimit = 128
+
+    /// `y[m×out] (+)= x[m×in] · Wᵀ + bias` for a linear layer with weight `[out, in]`, then
+    /// GELU when `gelu` is set. With `accumulate`, `y` already holds a residual that the result
+    /// is added to. With `ways` > 1 the output columns are split into `ways` blocks computed
+    /// on as many threads (each block's weight rows are contiguous).
+    ///
+    /// For few rows (a query), OpenBLAS is markedly faster computing `yᵀ = W · xᵀ` (col-major
+    /// `x · Wᵀ` with the tokens as the kernel's M dimension; measured 1.4× at 14 tokens), so the
+    /// product goes to a scratch block that is then transposed into `y` with the bias.
     static func linear(_ x: UnsafePointer<Float>, rows m: Int, inFeatures: Int,
                        weight: [Float], bias: [Float], outFeatures: Int,
-                       into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                       into y: UnsafeMutablePointer<Float>, accumulate: Bool, gelu: Bool = false, ways: Int = 1) {
         guard m > 0 else { return }
-        bias.withUnsafeBufferPointer { b in
-            broadcastBias(y, rows: m, width: outFeatures, bias: b.baseAddress!, accumulate: accumulate)
-        }
-        weight.withUnsafeBufferPointer { w in
-            gemm(transposeB: true, m: m, n: outFeatures, k: inFeatures,
-                 a: x, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures, beta: 1, c: y, ldc: outFeatures)
+        let io = LinearBuffers(x: x, y: y)
+        let transposed = m <= transposedProductRowLimit
+        parallel(ways) { part in
+            let low = outFeatures * part / ways, high = outFeatures * (part + 1) / ways
+            let width = high - low
+            guard width > 0 else { return }
+            weight.withUnsafeBufferPointer { w in
+                bias.withUnsafeBufferPointer { b in
+                    let block = w.baseAddress! + low * inFeatures, blockBias = b.baseAddress! + low
+                    if transposed {
+                        // scratch[j·m + t] = (x · Wᵀ)[t, low + j]
+                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * width)
+                        defer { scratch.deallocate() }
+                        cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(m), blasint(width), blasint(inFeatures),
+                                    1, io.x, blasint(inFeatures), block, blasint(inFeatures), 0, scratch, blasint(m))
+                        var t = 0
+                        while t < m {
+                            let row = io.y + t * outFeatures + low
+                            var j = 0
+                            while j < width {
+                                let value = scratch[j * m + t] + blockBias[j]
+                                row[j] = accumulate ? row[j] + value : value
+                                j += 1
+                            }
+                            t += 1
+                        }
+                    } else {
+                        broadcastBias(io.y + low, rows: m, width: width, stride: outFeatures,
+                                      bias: blockBias, accumulate: accumulate)
+                        gemm(transposeB: true, m: m, n: width, k: inFeatures,
+                             a: io.x, lda: inFeatures, b: block, ldb: inFeatures,
+                             beta: 1, c: io.y + low, ldc: outFeatures)
+                    }
+                }
+            }
+            if gelu {
+                var r = 0
+                while r < m {
+                    MiniLMKernels.gelu(io.y + r * outFeatures + low, count: width)
+                    r += 1
+                }
+            }
         }
     }
+}
+
+/// A linear layer's input and output, shared by the threads that compute disjoint column
+/// blocks of the output.
+struct LinearBuffers: @unchecked Sendable {
+    let x: UnsafePointer<Float>
+    let y: UnsafeMutablePointer<Float>
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Benchmark of the local embedding model (all-MiniLM-L6-v2 in Swift + OpenBLAS): query latency
+# p50/p99, the whole book's chunks embedded in groups of 32 (as ingest does), and the encoder's
+# GFLOP/s. Release build of the separate package Benchmarks/EmbedBench (path dependency on
+# this package's PrimerEmbeddings product). Fetches the model first if needed.
+#
+#   Benchmarks/embed.sh [--runs 200] [--group 32] [--query "…"] [--model DIR] [--book DIR]
+#
+# OPENBLAS_NUM_THREADS is left to the encoder (1; it spreads passes over the cores itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scripts/fetch-model >/dev/null
+export PRIMER_MODEL_DIR="${PRIMER_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}"
+export PRIMER_BOOK_DIR="${PRIMER_BOOK_DIR:-$root/../shared/corpus/physical-ai-book/book-source/docs}"
+cd Benchmarks/EmbedBench
+echo "==> Building EmbedBench (release)"
+swift build -c release --product EmbedBench >/dev/null
+"$(swift build -c release --show-bin-path)/EmbedBench" "$@"
