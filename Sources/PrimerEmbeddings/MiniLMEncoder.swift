@@ -187,11 +187,11 @@ public final class MiniLMEncoder: Sendable {
                                            a: q, lda: 3 * h, b: k, ldb: 3 * h, beta: 0, c: scores, ldc: n)
                         // softmax(S)·V = diag(1/Σ)·(exp(S − max)·V): the division is done on
                         // the n×d product rather than the n×n probabilities.
-                        MiniLMKernels.softmax(scores, rows: n, width: n, stride: n)
+                        MiniLMKernels.exponentiate(scores, rows: n, width: n, stride: n, inverseSums: inverseSums)
                         let context = buffers.ctx + offsets[s] * h + head * d
                         MiniLMKernels.gemm(transposeB: false, m: n, n: d, k: n,
                                            a: scores, lda: n, b: v, ldb: 3 * h, beta: 0, c: context, ldc: h)
-
+                        MiniLMKernels.scaleRows(context, rows: n, width: d, stride: h, factors: inverseSums)
                     }
                 }
             }
