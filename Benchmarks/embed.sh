@@ -5,6 +5,7 @@
 # this package's PrimerEmbeddings product). Fetches the model first if needed.
 #
 #   Benchmarks/embed.sh [--runs 200] [--group 32] [--query "…"] [--model DIR] [--book DIR]
+#                        [--threads 2] [--pass-tokens 1024]   (encoder threads, tokens per packed pass)
 #
 # OPENBLAS_NUM_THREADS is left to the encoder (1; it spreads passes over the cores itself).
 set -euo pipefail

@@ -179,7 +179,7 @@ public final class MiniLMEncoder: Sendable {
             MiniLMKernels.parallel(ways) { part in
                 let scores = buffers.scores + part * scoreStride
                 let inverseSums = buffers.inverseSums + part * longest
-                for (s, n) in lengths.enumerated() {
+                for (s, n) in lengths.enumerated() where n > 0 {
                     let base = buffers.qkv + offsets[s] * 3 * h
                     for head in stride(from: part, to: heads, by: ways) {
                         let q = base + head * d, k = base + h + head * d, v = base + 2 * h + head * d

@@ -147,28 +147,6 @@ enum MiniLMKernels {
         }
     }
 
-    /// Softmax of each of `rows` rows of `width` (stride `stride`) in place.
-    static func softmax(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
-        guard width > 0 else { return }
-        var r = 0
-        while r < rows {
-            let row = s + r * stride
-            let top = maximum(row, count: width)
-            var j = 0
-            while j < width {
-                row[j] = exp(row[j] - top)
-                j += 1
-            }
-            let inv = 1 / sum(row, count: width)
-            j = 0
-            while j < width {
-                row[j] *= inv
-                j += 1
-            }
-            r += 1
-        }
-    }
-
     /// exp(x − row max) for each of `rows` rows of `width` (stride `stride`) in place, and the
     /// reciprocal of each row's sum in `inverseSums`: softmax without the final division.
     static func exponentiate(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,

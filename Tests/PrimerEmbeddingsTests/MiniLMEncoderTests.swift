@@ -161,6 +161,9 @@ enum EncoderTestSupport {
         let empty = encoder.embed(tokens: [])
         #expect(empty == [Float](repeating: 0, count: 384))
         #expect(encoder.embed(tokenBatches: []).isEmpty)
+        let mixed = encoder.embed(tokenBatches: [[], [101, 102], []])
+        #expect(mixed[0] == empty && mixed[2] == empty)
+        #expect(Support.maxAbsDiff(mixed[1], encoder.embed(tokens: [101, 102])) < 1e-6)
         // Ids outside the vocabulary count as [UNK] (100).
         let unknown = encoder.embed(tokens: [101, 100, 102])
         #expect(encoder.embed(tokens: [101, -5, 102]) == unknown)
@@ -170,6 +173,42 @@ enum EncoderTestSupport {
         let cut = Array(long.prefix(512))
         #expect(Support.maxAbsDiff(encoder.embed(tokens: long), encoder.embed(tokens: cut)) < 1e-6)
         #expect(abs(Support.norm(encoder.embed(tokens: long)) - 1) < 1e-5)
+    }
+
+    @Test func splittingAPassOverThreadsGivesTheSameVectors() throws {
+        let encoder = try Support.encoder()
+        // Short sequences take the transposed-product path, long ones the direct one.
+        for ids in [Support.cases.prefix(6).map(\.token_ids), Support.cases.suffix(2).map(\.token_ids)] {
+            let one = encoder.forward(ids, ways: 1)
+            for ways in [2, 3] {
+                let split = encoder.forward(ids, ways: ways)
+                for (a, b) in zip(one, split) { #expect(Support.maxAbsDiff(a, b) < 1e-6) }
+            }
+        }
+    }
+
+    @Test func plansBalancedPasses() {
+        func check(_ lengths: [Int], maxTokens: Int, workers: Int) -> [Range<Int>] {
+            let passes = MiniLMEncoder.passes(lengths: lengths, maxTokens: maxTokens, workers: workers)
+            // Consecutive, covering every sequence once.
+            guard !lengths.isEmpty else { return passes }
+            #expect(passes.first?.lowerBound == 0)
+            #expect(passes.last?.upperBound == lengths.count)
+            for (a, b) in zip(passes, passes.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+            for pass in passes where pass.count > 1 {
+                #expect(lengths[pass].reduce(0, +) <= maxTokens)
+            }
+            return passes
+        }
+        #expect(check([], maxTokens: 1024, workers: 2).isEmpty)
+        #expect(check([14], maxTokens: 1024, workers: 2) == [0..<1])
+        #expect(check([10, 20, 30], maxTokens: 1024, workers: 2) == [0..<3])
+        // 32 × 250 tokens: 8 passes of 4.
+        #expect(check(Array(repeating: 250, count: 32), maxTokens: 1024, workers: 2).count == 8)
+        // 5 × 256 over 1024: 2 passes → rounded to an even count that the workers share.
+        #expect(check(Array(repeating: 256, count: 5), maxTokens: 1024, workers: 2).count == 2)
+        #expect(check([600, 600, 600], maxTokens: 512, workers: 2).count == 3)
+        #expect(check([0, 0, 5], maxTokens: 512, workers: 2) == [0..<3])
     }
 
     @Test func countsMatmulFLOPs() throws {
@@ -221,10 +260,16 @@ enum EncoderTestSupport {
         }
     }
 
-    @Test func softmaxRowsSumToOne() {
+    @Test func exponentiateAndScaleMakeTheSoftmax() {
         var rows: [Float] = (0..<(3 * 13)).map { Float(($0 * 37) % 11) - 5 }
         let original = rows
-        rows.withUnsafeMutableBufferPointer { MiniLMKernels.softmax($0.baseAddress!, rows: 3, width: 13, stride: 13) }
+        var inverseSums = [Float](repeating: 0, count: 3)
+        rows.withUnsafeMutableBufferPointer { s in
+            inverseSums.withUnsafeMutableBufferPointer { sums in
+                MiniLMKernels.exponentiate(s.baseAddress!, rows: 3, width: 13, stride: 13, inverseSums: sums.baseAddress!)
+                MiniLMKernels.scaleRows(s.baseAddress!, rows: 3, width: 13, stride: 13, factors: sums.baseAddress!)
+            }
+        }
         for r in 0..<3 {
             let row = Array(rows[(r * 13)..<(r * 13 + 13)])
             let input = original[(r * 13)..<(r * 13 + 13)].map(Double.init)

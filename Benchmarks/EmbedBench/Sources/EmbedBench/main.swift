@@ -1,6 +1,7 @@
 // EmbedBench: latency, throughput and FLOP rate of the local all-MiniLM-L6-v2 encoder.
 //
 //   swift run -c release EmbedBench [--runs 200] [--group 32] [--model DIR] [--book DIR]
+//                                   [--query TEXT] [--threads 2] [--pass-tokens 1024]
 //
 // 1. query latency: one sentence through LocalEmbedder.embed (tokenizer + encoder + the hop to
 //    its dispatch queue), p50/p99 over --runs runs after 20 warm-up runs; also the encoder alone;
@@ -29,6 +30,8 @@ let bookDirectory = URL(fileURLWithPath: option("--book", environment["PRIMER_BO
 let runs = Int(option("--runs", "200")) ?? 200
 let groupSize = Int(option("--group", "32")) ?? 32
 let query = option("--query", "How does a servo motor use feedback to hold its position?")
+let passTokens = Int(option("--pass-tokens", "1024")) ?? 1024  // MiniLMEncoder's maxTokensPerPass
+let threads = Int(option("--threads", "\(ProcessInfo.processInfo.activeProcessorCount)")) ?? 2  // its parallelPasses
 
 func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -41,10 +44,13 @@ func ms(_ value: Double) -> String { String(format: "%.2f ms", value * 1000) }
 do {
     var start = seconds()
     let loaded = try LocalEmbedder.load(directory: modelDirectory)
-    let embedder = LocalEmbedder(encoder: loaded.encoder, tokenizer: loaded.tokenizer, groupSize: groupSize)
+    let embedder = LocalEmbedder(
+        encoder: MiniLMEncoder(weights: loaded.encoder.weights, maxTokensPerPass: passTokens, parallelPasses: threads),
+        tokenizer: loaded.tokenizer, groupSize: groupSize)
     let encoder = embedder.encoder
     print("model: \(modelDirectory.path) loaded in \(ms(seconds() - start))")
-    print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+    print("cores: \(ProcessInfo.processInfo.activeProcessorCount), encoder threads: \(threads), pass: ≤ \(passTokens) tokens,"
+        + " OPENBLAS_NUM_THREADS: \(environment["OPENBLAS_NUM_THREADS"] ?? "unset (1)")")
 
     // 1. Query latency.
     let queryIDs = embedder.tokenizer.tokenize(query)
