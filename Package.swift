@@ -34,10 +34,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The encoder's kernel for short passes over pre-packed weights (AVX2/FMA, plain C
+        // elsewhere); optimised in debug builds too, as the tests embed real text.
+        .target(
+            name: "CPanelGEMM",
+            cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+        ),
         // The local embedding model (all-MiniLM-L6-v2) in Swift. No Vapor.
         .target(
             name: "PrimerEmbeddings",
-            dependencies: ["PrimerCore", "COpenBLAS"],
+            dependencies: ["PrimerCore", "COpenBLAS", "CPanelGEMM"],
             // The encoder's loops (GELU, softmax, layer norm) are ~50× slower unoptimised; tests
             // embed real text, so debug builds optimise this module too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -79,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PrimerEmbeddingsTests",
-            dependencies: ["PrimerEmbeddings"],
+            dependencies: ["PrimerEmbeddings", "CPanelGEMM"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -16,5 +16,10 @@ export PRIMER_MODEL_DIR="${PRIMER_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}"
 export PRIMER_BOOK_DIR="${PRIMER_BOOK_DIR:-$root/../shared/corpus/physical-ai-book/book-source/docs}"
 cd Benchmarks/EmbedBench
 echo "==> Building EmbedBench (release)"
-swift build -c release --product EmbedBench >/dev/null
+log=$(mktemp)
+if ! swift build -c release --product EmbedBench >"$log" 2>&1; then
+  grep -v "swift-distributed-tracing\|CMakeLists" "$log" | tail -40 >&2
+  exit 1
+fi
+rm -f "$log"
 "$(swift build -c release --show-bin-path)/EmbedBench" "$@"

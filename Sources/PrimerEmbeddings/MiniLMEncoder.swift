@@ -173,8 +173,7 @@ public final class MiniLMEncoder: Sendable {
         let scoreStride = longest * longest
         for layer in weights.layers {
             // Q, K and V for every token in one product.
-            MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.qkvWeight, bias: layer.qkvBias,
-                                 outFeatures: 3 * h, into: qkv, accumulate: false, ways: ways)
+            MiniLMKernels.linear(x, rows: total, layer.qkv, into: qkv, accumulate: false, ways: ways)
             // Attention per sequence and head (heads shared out over `ways` threads).
             MiniLMKernels.parallel(ways) { part in
                 let scores = buffers.scores + part * scoreStride
@@ -196,16 +195,12 @@ public final class MiniLMEncoder: Sendable {
                 }
             }
             // x = LayerNorm(x + ctx·Woᵀ + bo)
-            MiniLMKernels.linear(ctx, rows: total, inFeatures: h, weight: layer.attentionOutputWeight,
-                                 bias: layer.attentionOutputBias, outFeatures: h, into: x, accumulate: true, ways: ways)
+            MiniLMKernels.linear(ctx, rows: total, layer.attentionOutput, into: x, accumulate: true, ways: ways)
             Self.normalize(x, rows: total, width: h, weight: layer.attentionNormWeight,
                            bias: layer.attentionNormBias, epsilon: config.layerNormEpsilon)
             // x = LayerNorm(x + gelu(x·W1ᵀ + b1)·W2ᵀ + b2)
-            MiniLMKernels.linear(x, rows: total, inFeatures: h, weight: layer.intermediateWeight,
-                                 bias: layer.intermediateBias, outFeatures: inter, into: ffn, accumulate: false,
-                                 gelu: true, ways: ways)
-            MiniLMKernels.linear(ffn, rows: total, inFeatures: inter, weight: layer.outputWeight,
-                                 bias: layer.outputBias, outFeatures: h, into: x, accumulate: true, ways: ways)
+            MiniLMKernels.linear(x, rows: total, layer.intermediate, into: ffn, accumulate: false, gelu: true, ways: ways)
+            MiniLMKernels.linear(ffn, rows: total, layer.output, into: x, accumulate: true, ways: ways)
             Self.normalize(x, rows: total, width: h, weight: layer.outputNormWeight,
                            bias: layer.outputNormBias, epsilon: config.layerNormEpsilon)
         }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import CPanelGEMM
 import Foundation
 
 /// The element-wise and row-wise pieces of the encoder's forward pass (LayerNorm, softmax,
@@ -222,52 +223,43 @@ enum MiniLMKernels {
                     beta, c, blasint(ldc))
     }
 
-    /// Up to this many rows, `linear` computes the transposed product (see there).
-    static let transposedProductRowLimit = 128
+    /// Up to this many rows, `linear` uses the packed-panel kernel when the CPU can run it.
+    static let panelRowLimit = 128
 
-    /// `y[m×out] (+)= x[m×in] · Wᵀ + bias` for a linear layer with weight `[out, in]`, then
-    /// GELU when `gelu` is set. With `accumulate`, `y` already holds a residual that the result
-    /// is added to. With `ways` > 1 the output columns are split into `ways` blocks computed
-    /// on as many threads (each block's weight rows are contiguous).
+    /// `y[m×out] (+)= x[m×in] · Wᵀ + bias` for a linear layer, then GELU when `gelu` is set.
+    /// With `accumulate`, `y` already holds a residual that the result is added to. With
+    /// `ways` > 1 the output columns are split into `ways` blocks computed on as many threads.
     ///
-    /// For few rows (a query), OpenBLAS is markedly faster computing `yᵀ = W · xᵀ` (col-major
-    /// `x · Wᵀ` with the tokens as the kernel's M dimension; measured 1.4× at 14 tokens), so the
-    /// product goes to a scratch block that is then transposed into `y` with the bias.
-    static func linear(_ x: UnsafePointer<Float>, rows m: Int, inFeatures: Int,
-                       weight: [Float], bias: [Float], outFeatures: Int,
+    /// Passes of up to `panelRowLimit` rows (a query) go to `panel_gemm` over the weight packed
+    /// at load time: OpenBLAS repacks the weight on every call, which perf showed to be 30% of
+    /// a query's time. Longer passes (batches of chunks) go to OpenBLAS's sgemm.
+    static func linear(_ x: UnsafePointer<Float>, rows m: Int, _ layer: LinearWeights,
                        into y: UnsafeMutablePointer<Float>, accumulate: Bool, gelu: Bool = false, ways: Int = 1) {
         guard m > 0 else { return }
         let io = LinearBuffers(x: x, y: y)
-        let transposed = m <= transposedProductRowLimit
+        let outFeatures = layer.outFeatures, inFeatures = layer.inFeatures
+        let usePanels = !layer.panels.isEmpty && m <= panelRowLimit
+        let panelWidth = Int(PANEL_GEMM_WIDTH)
+        // Threads share out whole panels, or columns.
+        let units = usePanels ? (outFeatures + panelWidth - 1) / panelWidth : outFeatures
         parallel(ways) { part in
-            let low = outFeatures * part / ways, high = outFeatures * (part + 1) / ways
-            let width = high - low
-            guard width > 0 else { return }
-            weight.withUnsafeBufferPointer { w in
-                bias.withUnsafeBufferPointer { b in
-                    let block = w.baseAddress! + low * inFeatures, blockBias = b.baseAddress! + low
-                    if transposed {
-                        // scratch[j·m + t] = (x · Wᵀ)[t, low + j]
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * width)
-                        defer { scratch.deallocate() }
-                        cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(m), blasint(width), blasint(inFeatures),
-                                    1, io.x, blasint(inFeatures), block, blasint(inFeatures), 0, scratch, blasint(m))
-                        var t = 0
-                        while t < m {
-                            let row = io.y + t * outFeatures + low
-                            var j = 0
-                            while j < width {
-                                let value = scratch[j * m + t] + blockBias[j]
-                                row[j] = accumulate ? row[j] + value : value
-                                j += 1
-                            }
-                            t += 1
-                        }
-                    } else {
-                        broadcastBias(io.y + low, rows: m, width: width, stride: outFeatures,
-                                      bias: blockBias, accumulate: accumulate)
-                        gemm(transposeB: true, m: m, n: width, k: inFeatures,
-                             a: io.x, lda: inFeatures, b: block, ldb: inFeatures,
+            let first = units * part / ways, end = units * (part + 1) / ways
+            guard end > first else { return }
+            let low = usePanels ? first * panelWidth : first
+            let high = usePanels ? min(end * panelWidth, outFeatures) : end
+            layer.bias.withUnsafeBufferPointer { b in
+                if usePanels {
+                    layer.panels.withUnsafeBufferPointer { panels in
+                        panel_gemm(Int32(m), Int32(inFeatures), io.x, Int32(inFeatures), panels.baseAddress!,
+                                   Int32(first), Int32(end), Int32(outFeatures), b.baseAddress!,
+                                   accumulate ? 1 : 0, io.y, Int32(outFeatures))
+                    }
+                } else {
+                    layer.weight.withUnsafeBufferPointer { w in
+                        broadcastBias(io.y + low, rows: m, width: high - low, stride: outFeatures,
+                                      bias: b.baseAddress! + low, accumulate: accumulate)
+                        gemm(transposeB: true, m: m, n: high - low, k: inFeatures,
+                             a: io.x, lda: inFeatures, b: w.baseAddress! + low * inFeatures, ldb: inFeatures,
                              beta: 1, c: io.y + low, ldc: outFeatures)
                     }
                 }
@@ -275,7 +267,7 @@ enum MiniLMKernels {
             if gelu {
                 var r = 0
                 while r < m {
-                    MiniLMKernels.gelu(io.y + r * outFeatures + low, count: width)
+                    MiniLMKernels.gelu(io.y + r * outFeatures + low, count: high - low)
                     r += 1
                 }
             }

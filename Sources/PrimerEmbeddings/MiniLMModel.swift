@@ -1,3 +1,4 @@
+import CPanelGEMM
 import Foundation
 
 /// The shape of a BERT encoder such as all-MiniLM-L6-v2: 6 layers, hidden size 384,
@@ -40,25 +41,49 @@ public struct MiniLMConfiguration: Equatable, Sendable {
     }
 }
 
-/// One encoder layer's weights. Linear weights keep the file's `[out, in]` layout; the
-/// query, key and value projections are stacked into one `[3·hidden, hidden]` matrix so
-/// that a single matrix product computes all three.
+/// A linear layer: weight `[out, in]` (the file's layout, for OpenBLAS), bias `[out]`, and the
+/// weight packed into 16-column panels for the short-pass kernel (`CPanelGEMM`; empty when
+/// the CPU cannot run it).
+struct LinearWeights: Sendable {
+    let weight: [Float]
+    let bias: [Float]
+    let panels: [Float]
+    let outFeatures: Int
+    let inFeatures: Int
+
+    init(weight: [Float], bias: [Float], outFeatures: Int, inFeatures: Int) {
+        precondition(weight.count == outFeatures * inFeatures && bias.count == outFeatures)
+        self.weight = weight
+        self.bias = bias
+        self.outFeatures = outFeatures
+        self.inFeatures = inFeatures
+        if panel_gemm_supported() != 0 {
+            let count = panel_gemm_packed_count(Int32(outFeatures), Int32(inFeatures))
+            panels = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                weight.withUnsafeBufferPointer {
+                    panel_gemm_pack($0.baseAddress!, Int32(outFeatures), Int32(inFeatures), buffer.baseAddress!)
+                }
+                initialized = count
+            }
+        } else {
+            panels = []
+        }
+    }
+}
+
+/// One encoder layer's weights. The query, key and value projections are stacked into one
+/// `[3·hidden, hidden]` linear layer so that a single matrix product computes all three.
 struct MiniLMLayerWeights: Sendable {
     /// Rows 0..<H query, H..<2H key, 2H..<3H value; `[3H, H]`.
-    let qkvWeight: [Float]
-    /// `[3H]`.
-    let qkvBias: [Float]
+    let qkv: LinearWeights
     /// `[H, H]`.
-    let attentionOutputWeight: [Float]
-    let attentionOutputBias: [Float]
+    let attentionOutput: LinearWeights
     let attentionNormWeight: [Float]
     let attentionNormBias: [Float]
     /// `[I, H]`.
-    let intermediateWeight: [Float]
-    let intermediateBias: [Float]
+    let intermediate: LinearWeights
     /// `[H, I]`.
-    let outputWeight: [Float]
-    let outputBias: [Float]
+    let output: LinearWeights
     let outputNormWeight: [Float]
     let outputNormBias: [Float]
 }
@@ -115,16 +140,18 @@ public struct MiniLMWeights: Sendable {
                 + tensor("attention.self.key.bias", [h])
                 + tensor("attention.self.value.bias", [h])
             layers.append(MiniLMLayerWeights(
-                qkvWeight: qkvWeight,
-                qkvBias: qkvBias,
-                attentionOutputWeight: try tensor("attention.output.dense.weight", [h, h]),
-                attentionOutputBias: try tensor("attention.output.dense.bias", [h]),
+                qkv: LinearWeights(weight: qkvWeight, bias: qkvBias, outFeatures: 3 * h, inFeatures: h),
+                attentionOutput: LinearWeights(weight: try tensor("attention.output.dense.weight", [h, h]),
+                                               bias: try tensor("attention.output.dense.bias", [h]),
+                                               outFeatures: h, inFeatures: h),
                 attentionNormWeight: try tensor("attention.output.LayerNorm.weight", [h]),
                 attentionNormBias: try tensor("attention.output.LayerNorm.bias", [h]),
-                intermediateWeight: try tensor("intermediate.dense.weight", [i, h]),
-                intermediateBias: try tensor("intermediate.dense.bias", [i]),
-                outputWeight: try tensor("output.dense.weight", [h, i]),
-                outputBias: try tensor("output.dense.bias", [h]),
+                intermediate: LinearWeights(weight: try tensor("intermediate.dense.weight", [i, h]),
+                                            bias: try tensor("intermediate.dense.bias", [i]),
+                                            outFeatures: i, inFeatures: h),
+                output: LinearWeights(weight: try tensor("output.dense.weight", [h, i]),
+                                      bias: try tensor("output.dense.bias", [h]),
+                                      outFeatures: h, inFeatures: i),
                 outputNormWeight: try tensor("output.LayerNorm.weight", [h]),
                 outputNormBias: try tensor("output.LayerNorm.bias", [h])))
         }

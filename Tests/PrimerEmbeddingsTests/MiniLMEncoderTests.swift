@@ -98,7 +98,7 @@ enum EncoderTestSupport {
         #expect(encoder.configuration == .allMiniLML6v2)
         #expect(encoder.dimension == 384)
         #expect(encoder.weights.layers.count == 6)
-        #expect(encoder.weights.layers[0].qkvWeight.count == 3 * 384 * 384)
+        #expect(encoder.weights.layers[0].qkv.weight.count == 3 * 384 * 384)
     }
 
     @Test(arguments: EncoderTestSupport.cases)
