@@ -63,6 +63,10 @@ for port in "$PORT" "$HYBRID_PORT" "$PEER_PORT"; do
   curl -fs "http://127.0.0.1:$port/health" >/dev/null || { echo "server on :$port did not start"; exit 1; }
 done
 
+rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
+lexical_pid=${pids[0]}
+rss_lexical_idle=$(rss "$lexical_pid") rss_hybrid_idle=$(rss "$hybrid_pid")
+
 run() {  # name port
   echo "==> $1: POST /api/v1/query, 20 connections, $DURATION"
   wrk -t2 -c20 -d"$DURATION" --latency -s Benchmarks/query.lua "http://127.0.0.1:$2/api/v1/query" | tee "$work/$1.txt"
@@ -74,13 +78,14 @@ summary() {  # name → "p50 p99 req/s non-2xx"
 run primer "$PORT"
 run hybrid "$HYBRID_PORT"
 run peer "$PEER_PORT"
-rss=$(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$hybrid_pid/status")
+rss_lexical_run=$(rss "$lexical_pid") rss_hybrid_run=$(rss "$hybrid_pid")
 
 mkdir -p "$root/artifacts"
 {
   echo "ingest of the shared book from scratch: lexical ${ingest}s, with local embeddings ${ingest_embed}s"
   echo "primer /api/v1/query, lexical (retrieval + extractive answer + stored): $(summary primer)"
   echo "primer /api/v1/query, hybrid (+ query embedding, dense search, fusion): $(summary hybrid)"
-  echo "primer server memory (RSS) with the shared book and its vectors loaded, after the run: $rss"
+  echo "primer server memory (RSS), shared book loaded: lexical $rss_lexical_idle idle, $rss_lexical_run after its run;"\
+       "hybrid (model + vectors) $rss_hybrid_idle idle, $rss_hybrid_run after its run"
   echo "peer   /api/v1/query (prompt template only):                   $(summary peer)"
 } | tee "$root/artifacts/bench-query.txt"

@@ -18,9 +18,11 @@ public struct LocalEmbedderError: Error, Sendable, CustomStringConvertible {
 /// 384-dimensional L2-normalised vectors, the same for documents and queries.
 ///
 /// `embed` never blocks the caller's thread: tokenisation and inference run on a dedicated
-/// concurrent dispatch queue, in groups of `groupSize` texts (each group is one batched
-/// encoder call, whose packed passes the encoder spreads over the cores). Between groups a
-/// cancelled task stops early with `CancellationError`.
+/// serial dispatch queue, in groups of `groupSize` texts (each group is one batched encoder
+/// call, whose packed passes the encoder spreads over the cores). Groups run one at a time in
+/// arrival order, so concurrent queries are served first come, first served with all cores
+/// each, and a long ingest lets queries in between its groups. Between groups a cancelled
+/// task stops early with `CancellationError`.
 public struct LocalEmbedder: Embedder {
     /// The model's name as stored with every vector.
     public static let modelIdentifier = "local:all-MiniLM-L6-v2"
@@ -43,7 +45,7 @@ public struct LocalEmbedder: Embedder {
         self.encoder = encoder
         self.tokenizer = tokenizer
         self.groupSize = max(1, groupSize)
-        self.queue = DispatchQueue(label: "primer.embeddings.local", qos: .userInitiated, attributes: .concurrent)
+        self.queue = DispatchQueue(label: "primer.embeddings.local", qos: .userInitiated)
     }
 
     /// Loads `model.safetensors` and `vocab.txt` from `directory` (as `scripts/fetch-model`
@@ -86,25 +88,44 @@ public struct LocalEmbedder: Embedder {
         let encoder = self.encoder, tokenizer = self.tokenizer, groupSize = self.groupSize, queue = self.queue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[Float]], any Error>) in
-                queue.async {
-                    var vectors: [[Float]] = []
-                    vectors.reserveCapacity(texts.count)
-                    var start = 0
-                    while start < texts.count {
-                        if cancelled.isSet {
-                            continuation.resume(throwing: CancellationError())
-                            return
-                        }
-                        let end = min(start + groupSize, texts.count)
-                        let ids = texts[start..<end].map { tokenizer.tokenize($0) }
-                        vectors.append(contentsOf: encoder.embed(tokenBatches: ids))
-                        start = end
-                    }
-                    continuation.resume(returning: vectors)
-                }
+                let job = EmbeddingJob(texts: texts, continuation: continuation, cancelled: cancelled)
+                queue.async { job.runGroup(from: 0, encoder: encoder, tokenizer: tokenizer, groupSize: groupSize, queue: queue) }
             }
         } onCancel: {
             cancelled.set()
+        }
+    }
+}
+
+/// One `embed` call's texts and the vectors made so far. Each group is its own work item on
+/// the embedder's serial queue, so other calls' groups (a reader's query during an ingest)
+/// run in between.
+private final class EmbeddingJob: @unchecked Sendable {
+    let texts: [String]
+    let continuation: CheckedContinuation<[[Float]], any Error>
+    let cancelled: CancellationFlag
+    private var vectors: [[Float]] = []  // only touched on the serial queue
+
+    init(texts: [String], continuation: CheckedContinuation<[[Float]], any Error>, cancelled: CancellationFlag) {
+        self.texts = texts
+        self.continuation = continuation
+        self.cancelled = cancelled
+        vectors.reserveCapacity(texts.count)
+    }
+
+    func runGroup(from start: Int, encoder: MiniLMEncoder, tokenizer: WordPieceTokenizer, groupSize: Int,
+                  queue: DispatchQueue) {
+        if cancelled.isSet {
+            continuation.resume(throwing: CancellationError())
+            return
+        }
+        let end = min(start + groupSize, texts.count)
+        let ids = texts[start..<end].map { tokenizer.tokenize($0) }
+        vectors.append(contentsOf: encoder.embed(tokenBatches: ids))
+        if end == texts.count {
+            continuation.resume(returning: vectors)
+        } else {
+            queue.async { self.runGroup(from: end, encoder: encoder, tokenizer: tokenizer, groupSize: groupSize, queue: queue) }
         }
     }
 }
