@@ -11,9 +11,10 @@ let package = Package(
         .package(name: "primer", path: "../.."),
     ],
     targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         .executableTarget(
             name: "EmbedBench",
-            dependencies: [.product(name: "PrimerEmbeddings", package: "primer")]
+            dependencies: [.product(name: "PrimerEmbeddings", package: "primer"), "CBLAS"]
         ),
     ]
 )

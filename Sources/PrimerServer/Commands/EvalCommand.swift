@@ -47,7 +47,7 @@ struct EvalCommand: AsyncCommand {
             let start = ContinuousClock.now
             let vectors = try await embedder.embed(chunks.map(\.indexedText), purpose: .document)
             let store = try InMemoryVectorStore(zip(chunks, vectors).map { ChunkVector(id: $0.id, pageSlug: $0.pageSlug, vector: $1) })
-            context.console.print("  embedded \(chunks.count) chunks with \(embedder.identifier) in \(ContinuousClock.now - start)")
+            context.console.print("  embedded \(chunks.count) chunks with \(embedder.identifier) in \(String(format: "%.1f s", (ContinuousClock.now - start) / .milliseconds(1) / 1000))")
             engine = BookSearchEngine(lexical: snapshot.lexical, dense: store, embedder: embedder)
             modes += [.dense, .hybrid]
         } else {

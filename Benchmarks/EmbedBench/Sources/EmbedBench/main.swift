@@ -8,6 +8,7 @@
 // 2. the book: every chunk the server indexes (BookLoader + Chunker, `indexedText`) embedded in
 //    groups of --group, as ingest does: total time, chunks/s, tokens/s;
 // 3. GFLOP/s of the encoder: the matrix products' 2·m·n·k per second of encoder time.
+import CBLAS
 import Foundation
 import PrimerCore
 import PrimerEmbeddings
@@ -100,6 +101,24 @@ do {
     let encoderTime = seconds() - start
     print("encoder on the book: \(String(format: "%.2f", encoderTime)) s, \(String(format: "%.1f", bookFLOPs / 1e9)) GFLOP of matrix products"
         + " = \(String(format: "%.1f", bookFLOPs / encoderTime / 1e9)) GFLOP/s")
+
+    // 4. This machine's ceiling in the same run: `threads` single-threaded OpenBLAS sgemms of
+    //    the encoder's largest shape (a 1024-token pass × the 384→1536 feed-forward weight) at once.
+    let (m, n, k) = (1024, 1536, 384)
+    let a = [Float](repeating: 0.01, count: m * k), b = [Float](repeating: 0.02, count: n * k)
+    let repetitions = 40
+    let peakStart = seconds()
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        var c = [Float](repeating: 0, count: m * n)
+        for _ in 0..<repetitions {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k),
+                        b, Int32(k), 0, &c, Int32(n))
+        }
+    }
+    let peak = Double(threads * repetitions) * 2 * Double(m * n * k) / (seconds() - peakStart)
+    print("OpenBLAS sgemm ceiling (\(threads) × \(m)×\(n)×\(k) at once): \(String(format: "%.1f", peak / 1e9)) GFLOP/s;"
+        + " the encoder ran at \(String(format: "%.0f", bookFLOPs / encoderTime / peak * 100))% of it;"
+        + " the book's matrix products alone at that ceiling take \(String(format: "%.1f", bookFLOPs / peak)) s")
 } catch {
     print("EmbedBench: \(error)")
     exit(1)
