@@ -1,4 +1,5 @@
 import FluentKit
+import PrimerEmbeddings
 import PrimerProviders
 import Foundation
 @testable import PrimerCore
@@ -75,6 +76,43 @@ import Vapor
             #expect((retrieval["note"] as? String)?.contains("model.safetensors and vocab.txt not found in /nonexistent/model") == true)
             let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
             #expect(answer.json["answered"] as? Bool == true)
+        }
+    }
+
+    @Test func aCorruptModelFileIsFoundAtStartUpAndSearchStaysLexical() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("primer-corrupt-model-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("not a safetensors file".utf8).write(to: directory.appendingPathComponent("model.safetensors"))
+        try Data("[PAD]\n[UNK]\n".utf8).write(to: directory.appendingPathComponent("vocab.txt"))
+        try await withServer(.sqlite, configure: {
+            $0.embedding.provider = .local
+            $0.embedding.modelDirectory = directory.path
+        }) { server in
+            try await server.ingest()
+            let retrieval = try #require(try await server.send(.GET, "/health").json["retrieval"] as? [String: Any])
+            #expect(retrieval["mode"] as? String == "lexical")
+            #expect((retrieval["note"] as? String)?.contains("model.safetensors") == true, "\(retrieval)")
+            #expect(try await Self.vectorCount(server) == 0)
+            let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            #expect(answer.status == .ok)
+        }
+    }
+
+    @Test func concurrentFirstCallsLoadTheLocalModelOnce() async throws {
+        let embedder = LazyLocalEmbedder(directory: URL(fileURLWithPath: testModelDirectory))
+        let vectors = try await withThrowingTaskGroup(of: [Float].self) { group in
+            for _ in 0..<8 { group.addTask { try await embedder.embed(["balance"], purpose: .query)[0] } }
+            return try await group.reduce(into: [[Float]]()) { $0.append($1) }
+        }
+        #expect(embedder.loads.withLockedValue { $0 } == 1)
+        #expect(vectors.count == 8 && Set(vectors.map { $0.map(\.bitPattern) }).count == 1)
+
+        // A failed load is reported to the caller, and the next call tries again.
+        let missing = LazyLocalEmbedder(directory: URL(fileURLWithPath: "/nonexistent/model"))
+        for attempt in 1...2 {
+            await #expect(throws: LocalEmbedderError.self) { try await missing.prepare() }
+            #expect(missing.loads.withLockedValue { $0 } == attempt)
         }
     }
 

@@ -15,4 +15,11 @@ public protocol Embedder: Sendable {
     /// One vector per text, in order, all of the same length. Blocking work runs off the
     /// caller's thread (a thread pool); network embedders are async.
     func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]]
+    /// Gets ready to embed (loads a local model), so that the first reader does not wait and
+    /// a broken model shows at start-up. Network embedders have nothing to do.
+    func prepare() async throws
+}
+
+extension Embedder {
+    public func prepare() async throws {}
 }

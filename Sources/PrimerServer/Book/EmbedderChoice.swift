@@ -32,11 +32,14 @@ enum EmbedderChoice {
 }
 
 /// The local model, loaded (90 MB of weights, off the caller's thread) on first use, so that
-/// commands that never embed do not pay for it. A load failure is reported by every call.
+/// commands that never embed do not pay for it. Concurrent first calls share one load; a load
+/// failure is reported by every call waiting on it, and the next call tries again.
 final class LazyLocalEmbedder: Embedder {
     let identifier = "local:\(PrimerEmbeddings.modelName)"
     private let directory: URL
-    private let loaded = NIOLockedValueBox<LocalEmbedder?>(nil)
+    private let loading = NIOLockedValueBox<Task<LocalEmbedder, any Error>?>(nil)
+    /// How many times the model files were read (for tests).
+    let loads = NIOLockedValueBox(0)
 
     init(directory: URL) {
         self.directory = directory
@@ -46,13 +49,30 @@ final class LazyLocalEmbedder: Embedder {
         try await model().embed(texts, purpose: purpose)
     }
 
+    func prepare() async throws {
+        _ = try await model()
+    }
+
     private func model() async throws -> LocalEmbedder {
-        if let model = loaded.withLockedValue({ $0 }) { return model }
-        let directory = self.directory
-        let model = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<LocalEmbedder, any Error>) in
-            DispatchQueue.global().async { continuation.resume(with: Result { try LocalEmbedder.load(directory: directory) }) }
+        let directory = self.directory, loads = self.loads
+        let task = loading.withLockedValue { current in
+            if let current { return current }
+            let task = Task<LocalEmbedder, any Error> {
+                try await withCheckedThrowingContinuation { continuation in
+                    DispatchQueue.global().async {
+                        loads.withLockedValue { $0 += 1 }
+                        continuation.resume(with: Result { try LocalEmbedder.load(directory: directory) })
+                    }
+                }
+            }
+            current = task
+            return task
         }
-        loaded.withLockedValue { $0 = $0 ?? model }
-        return model
+        do {
+            return try await task.value
+        } catch {
+            loading.withLockedValue { if $0 == task { $0 = nil } }
+            throw error
+        }
     }
 }

@@ -61,6 +61,7 @@ enum BookSync {
             return
         }
         do {
+            try await embedder.prepare()
             let chunks = try await BookChunkRecord.query(on: app.db).all().map(\.chunk)
             let embedded = try await ChunkVectors.embedMissing(chunks, embedder: embedder, db: app.db, writes: services.writes,
                                                                progress: embeddingProgress)
