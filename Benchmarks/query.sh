@@ -3,9 +3,9 @@
 # the original FastAPI plan (../shared/peers/seed-fastapi, 2 uvicorn workers) in one run:
 #   1. ingest of the book from scratch (`primer ingest`, whole process wall time), lexical only
 #      and with all-MiniLM-L6-v2 embeddings;
-#   2. POST /api/v1/query from 20 concurrent clients (wrk, keep-alive) to Primer lexical-only and
-#      Primer hybrid (plus its RSS afterwards), signed out, same
-#      questions for both: Primer retrieves (BM25), composes the extractive answer with
+#   2. POST /api/v1/query from 20 concurrent clients (wrk, keep-alive) to Primer lexical-only,
+#      Primer hybrid (also from one client: one query's latency) and the peer, with both Primer
+#      servers' RSS before and after; signed out, same questions for all: Primer retrieves (BM25), composes the extractive answer with
 #      citations and stores the query; the peer only builds its prompt template (its plan's
 #      retrieval and LLM calls need Qdrant and Cohere) — so the peer does strictly less work.
 # Release build, SQLite, both servers on this machine, wrk over loopback.
@@ -43,6 +43,7 @@ ingest=$(timed_ingest "$work/lexical" none)
 echo "==> Ingest of the shared book from scratch, with all-MiniLM-L6-v2 embeddings"
 ingest_embed=$(timed_ingest "$work/data" local)
 echo "ingest wall time (process start to exit): lexical ${ingest}s, with embeddings ${ingest_embed}s"
+sync  # the ingests' dirty pages would otherwise be written back during the first load test
 
 pids=()
 cleanup() {
@@ -67,9 +68,10 @@ rss() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$1/status"; }
 lexical_pid=${pids[0]}
 rss_lexical_idle=$(rss "$lexical_pid") rss_hybrid_idle=$(rss "$hybrid_pid")
 
-run() {  # name port
-  echo "==> $1: POST /api/v1/query, 20 connections, $DURATION"
-  wrk -t2 -c20 -d"$DURATION" --latency -s Benchmarks/query.lua "http://127.0.0.1:$2/api/v1/query" | tee "$work/$1.txt"
+run() {  # name port [connections]
+  local connections=${3:-20}
+  echo "==> $1: POST /api/v1/query, $connections connections, $DURATION"
+  wrk -t$(( connections < 2 ? 1 : 2 )) -c"$connections" -d"$DURATION" --latency -s Benchmarks/query.lua "http://127.0.0.1:$2/api/v1/query" | tee "$work/$1.txt"
 }
 summary() {  # name → "p50 p99 req/s non-2xx"
   awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
@@ -77,6 +79,7 @@ summary() {  # name → "p50 p99 req/s non-2xx"
 }
 run primer "$PORT"
 run hybrid "$HYBRID_PORT"
+run hybrid-1 "$HYBRID_PORT" 1
 run peer "$PEER_PORT"
 rss_lexical_run=$(rss "$lexical_pid") rss_hybrid_run=$(rss "$hybrid_pid")
 
@@ -85,6 +88,7 @@ mkdir -p "$root/artifacts"
   echo "ingest of the shared book from scratch: lexical ${ingest}s, with local embeddings ${ingest_embed}s"
   echo "primer /api/v1/query, lexical (retrieval + extractive answer + stored): $(summary primer)"
   echo "primer /api/v1/query, hybrid (+ query embedding, dense search, fusion): $(summary hybrid)"
+  echo "primer /api/v1/query, hybrid, one connection (latency of one query):    $(summary hybrid-1)"
   echo "primer server memory (RSS), shared book loaded: lexical $rss_lexical_idle idle, $rss_lexical_run after its run;"\
        "hybrid (model + vectors) $rss_hybrid_idle idle, $rss_hybrid_run after its run"
   echo "peer   /api/v1/query (prompt template only):                   $(summary peer)"
