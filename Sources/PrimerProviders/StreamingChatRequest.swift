@@ -31,9 +31,6 @@ protocol StreamDecoder: Sendable {
 /// (connecting included; the HTTP client's deadline) and every gap between two pieces of
 /// the body (a watchdog).
 struct StreamingChatRequest: Sendable {
-    /// Longest error body read to find the provider's message.
-    static let maxErrorBody = 64 * 1024
-
     let provider: String
     let client: HTTPClient
     let url: String
@@ -56,15 +53,7 @@ struct StreamingChatRequest: Sendable {
     }
 
     private func run<Decoder: StreamDecoder>(_ decoder: Decoder, _ continuation: AsyncThrowingStream<String, any Error>.Continuation) async throws {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        request.headers.add(name: "User-Agent", value: "Primer")
-        if let apiKey, !apiKey.isEmpty {
-            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let request = ProviderHTTP.post(url, body: body, accept: "text/event-stream", apiKey: apiKey)
 
         // Until the response head arrives, the client's deadline applies: when it passes, the
         // client reports the last connection error (refused, TLS, …) if there was one.
@@ -95,8 +84,8 @@ struct StreamingChatRequest: Sendable {
             do {
                 for try await buffer in response.body {
                     watchdog.touch()
-                    collected += buffer.readableBytesView.prefix(Self.maxErrorBody - collected.count)
-                    if collected.count >= Self.maxErrorBody { break }
+                    collected += buffer.readableBytesView.prefix(ProviderHTTP.maxErrorBody - collected.count)
+                    if collected.count >= ProviderHTTP.maxErrorBody { break }
                 }
             } catch {
                 if Task.isCancelled { throw CancellationError() }
@@ -134,24 +123,8 @@ struct StreamingChatRequest: Sendable {
         }
     }
 
-    /// `error` as a `ProviderError` (cancellation stays cancellation).
     private func mapped(_ error: any Error) -> any Error {
-        if case ProviderError.streamError(let provider, let message) = error {
-            return ProviderError.streamError(provider: provider, message: ProviderError.clean(message, hiding: apiKey) ?? "unknown error")
-        }
-        if error is ProviderError || error is CancellationError { return error }
-        if Task.isCancelled { return CancellationError() }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .connectTimeout, .readTimeout:
-                return ProviderError.timeout(provider: provider, seconds: Self.seconds(timeout))
-            case .cancelled:
-                return CancellationError()
-            default:
-                return ProviderError.transport(provider: provider, detail: ProviderError.clean(String(describing: error), hiding: apiKey) ?? "unknown error")
-            }
-        }
-        return ProviderError.transport(provider: provider, detail: ProviderError.clean(String(describing: error), hiding: apiKey) ?? "unknown error")
+        ProviderHTTP.mapped(error, provider: provider, timeout: timeout, apiKey: apiKey)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -68,7 +68,7 @@ import Testing
 
     @Test(arguments: [(96, [96, 96, 8]), (500, [96, 96, 8]), (64, [64, 64, 64, 8])])
     func longListsAreSentInBatchesOfAtMost96(batchSize: Int, sizes: [Int]) async throws {
-        let server = try await RespondingServer.start { request in
+        let server = try await ScriptedServer.start { request in
             Reply(body: cohereResponse(for: request.json?["texts"] as? [String] ?? []))
         }
         defer { Task { await server.stop() } }
@@ -93,7 +93,7 @@ import Testing
                        429: "You are using a Trial key, which is limited to 100 API calls / minute.",
                        400: "invalid request: valid input_type must be provided with the provided model",
                        500: "internal server error"][status]!
-        let server = try await RespondingServer.start { _ in
+        let server = try await ScriptedServer.start { _ in
             Reply(status: status, headers: status == 429 ? ["Retry-After": "7"] : [:], body: #"{"id": "9b1c", "message": "\#(message)"}"#)
         }
         defer { Task { await server.stop() } }
@@ -118,7 +118,7 @@ import Testing
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let date = formatter.string(from: Date().addingTimeInterval(120))
-        let server = try await RespondingServer.start { _ in
+        let server = try await ScriptedServer.start { _ in
             Reply(status: 429, headers: ["Retry-After": date], body: #"{"message": "too many requests"}"#)
         }
         defer { Task { await server.stop() } }

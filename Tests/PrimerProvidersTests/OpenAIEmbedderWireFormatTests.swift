@@ -106,7 +106,7 @@ import Testing
     ])
     func longListsAreSentInBatchesInOrder(_ batchCase: BatchCase) async throws {
         // Each answer lists the batch's vectors last to first, with their indices.
-        let server = try await RespondingServer.start { request in
+        let server = try await ScriptedServer.start { request in
             Reply(body: openAIResponse(for: request.json?["input"] as? [String] ?? [], reversed: true))
         }
         defer { Task { await server.stop() } }
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func aFailedBatchStopsTheRest() async throws {
-        let server = try await RespondingServer.start { request in
+        let server = try await ScriptedServer.start { request in
             let input = request.json?["input"] as? [String] ?? []
             if input.first == "passage 96" {
                 return Reply(status: 500, body: #"{"error": {"message": "The server had an error while processing your request.", "type": "server_error"}}"#)
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func batchesOfDifferentDimensionsAreRejected() async throws {
-        let server = try await RespondingServer.start { request in
+        let server = try await ScriptedServer.start { request in
             let input = request.json?["input"] as? [String] ?? []
             return Reply(body: openAIResponse(for: input, extraDimension: input.first == "passage 2"))
         }
@@ -184,7 +184,7 @@ import Testing
         ErrorCase(status: 503, body: "<html>Service Unavailable</html>", error: .http(provider: "openai", status: 503, message: nil)),
     ])
     func errorAnswersBecomeProviderErrors(_ errorCase: ErrorCase) async throws {
-        let server = try await RespondingServer.start { _ in
+        let server = try await ScriptedServer.start { _ in
             Reply(status: errorCase.status, headers: errorCase.headers, body: errorCase.body)
         }
         defer { Task { await server.stop() } }
@@ -277,7 +277,7 @@ import Testing
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {
-        let server = try await RespondingServer.start { _ in Reply(body: "{}", delay: .seconds(10)) }
+        let server = try await ScriptedServer.start { _ in Reply(body: "{}", delay: .seconds(10)) }
         defer { Task { await server.stop() } }
         let started = ContinuousClock.now
         do {
@@ -352,97 +352,5 @@ extension ServerLog {
     /// closed may reach a test server that was given that port.
     func requests(to path: String) -> [RecordedRequest] {
         requests.filter { $0.path == path }
-    }
-}
-
-/// What `RespondingServer` answers to one request.
-struct Reply: Sendable {
-    var status = 200
-    var headers: [String: String] = [:]
-    var body: String
-    /// How long to wait before answering (to let the client's deadline pass).
-    var delay: Duration = .zero
-}
-
-/// Like `ScriptedServer`, but each answer is made from the request (so that batches get
-/// answers of their own size) and may carry headers (`Retry-After`). Records requests in a
-/// `ServerLog`; each connection serves one request.
-final class RespondingServer: Sendable {
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-    let port: Int
-    let log: ServerLog
-    private let channel: any Channel
-    private let task: Task<Void, Never>
-
-    private init(port: Int, log: ServerLog, channel: any Channel, task: Task<Void, Never>) {
-        self.port = port
-        self.log = log
-        self.channel = channel
-        self.task = task
-    }
-
-    /// `http://127.0.0.1:<port>`.
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    static func start(_ respond: @escaping @Sendable (RecordedRequest) -> Reply) async throws -> RespondingServer {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
-        guard let port = server.channel.localAddress?.port else { throw ChannelError.unknownLocalAddress }
-        let log = ServerLog()
-        let task = Task {
-            _ = try? await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await serve(connection, respond: respond, log: log) }
-                    }
-                }
-            }
-        }
-        return RespondingServer(port: port, log: log, channel: server.channel, task: task)
-    }
-
-    /// Closes the listening socket and ends the connections still open.
-    func stop() async {
-        try? await channel.close()
-        task.cancel()
-        await task.value
-    }
-
-    private static func serve(_ connection: Connection, respond: @Sendable (RecordedRequest) -> Reply, log: ServerLog) async {
-        let id = ObjectIdentifier(connection.channel).hashValue
-        connection.channel.closeFuture.whenComplete { _ in Task { await log.connectionClosed(id) } }
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            var body: [UInt8] = []
-            for try await part in inbound {
-                switch part {
-                case .head(let value):
-                    head = value
-                case .body(let buffer):
-                    body += buffer.readableBytesView
-                case .end:
-                    guard let head else { return }
-                    let request = RecordedRequest(method: head.method, path: head.uri, headers: head.headers, body: body)
-                    await log.record(request)
-                    let reply = respond(request)
-                    if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
-                    var headers = HTTPHeaders([("Content-Type", "application/json"), ("Connection", "close"),
-                                               ("Content-Length", String(reply.body.utf8.count))])
-                    for (name, value) in reply.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
-                    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: reply.status), headers: headers)))
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(string: reply.body))))
-                    try await outbound.write(.end(nil))
-                    await log.scriptFinished(id)
-                    return
-                }
-            }
-        }
     }
 }

@@ -29,6 +29,8 @@ enum Script: Sendable {
     case stream(status: Int = 200, contentType: String = "text/event-stream", pieces: [[UInt8]])
     /// A complete JSON body with `status`.
     case json(status: Int, body: String)
+    /// A complete JSON answer with headers of its own, possibly after a delay.
+    case reply(Reply)
     /// The head and `first`, then nothing for `silence` (then the end): to trigger read
     /// timeouts, and to see that only the consumer's cancellation can close the connection.
     case stall(first: [[UInt8]], silence: Duration)
@@ -57,8 +59,18 @@ actor ServerLog {
     }
 }
 
+/// A complete JSON answer (see `Script.reply`).
+struct Reply: Sendable {
+    var status = 200
+    var headers: [String: String] = [:]
+    var body: String
+    /// How long to wait before answering (to let the client's deadline pass).
+    var delay: Duration = .zero
+}
+
 /// A small HTTP/1.1 server on 127.0.0.1 (a free port) that records each request (path,
-/// headers, body) and answers with a script. Each connection serves one request.
+/// headers, body) and answers with a script, the same one every time or one made from the
+/// request (so that batches get answers of their own size). Each connection serves one request.
 final class ScriptedServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
@@ -77,7 +89,17 @@ final class ScriptedServer: Sendable {
     /// `http://127.0.0.1:<port>`.
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// Answers every request with `script`.
     static func start(_ script: Script) async throws -> ScriptedServer {
+        try await start(answering: { _ in script })
+    }
+
+    /// Answers each request with the reply made from it.
+    static func start(replying reply: @escaping @Sendable (RecordedRequest) -> Reply) async throws -> ScriptedServer {
+        try await start(answering: { .reply(reply($0)) })
+    }
+
+    private static func start(answering: @escaping @Sendable (RecordedRequest) -> Script) async throws -> ScriptedServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
@@ -92,7 +114,7 @@ final class ScriptedServer: Sendable {
             _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await serve(connection, script: script, log: log) }
+                        group.addTask { await serve(connection, answering: answering, log: log) }
                     }
                 }
             }
@@ -108,7 +130,7 @@ final class ScriptedServer: Sendable {
     }
 
     /// Reads one request, records it, plays the script, closes.
-    private static func serve(_ connection: Connection, script: Script, log: ServerLog) async {
+    private static func serve(_ connection: Connection, answering: @Sendable (RecordedRequest) -> Script, log: ServerLog) async {
         let id = ObjectIdentifier(connection.channel).hashValue
         connection.channel.closeFuture.whenComplete { _ in Task { await log.connectionClosed(id) } }
         try? await connection.executeThenClose { inbound, outbound in
@@ -122,8 +144,9 @@ final class ScriptedServer: Sendable {
                     body += buffer.readableBytesView
                 case .end:
                     guard let head else { return }
-                    await log.record(RecordedRequest(method: head.method, path: head.uri, headers: head.headers, body: body))
-                    try await play(script, outbound)
+                    let request = RecordedRequest(method: head.method, path: head.uri, headers: head.headers, body: body)
+                    await log.record(request)
+                    try await play(answering(request), outbound)
                     await log.scriptFinished(id)
                     return
                 }
@@ -132,9 +155,10 @@ final class ScriptedServer: Sendable {
     }
 
     private static func play(_ script: Script, _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
-        func sendHead(_ status: Int, _ contentType: String, length: Int? = nil) async throws {
+        func sendHead(_ status: Int, _ contentType: String, length: Int? = nil, extra: [String: String] = [:]) async throws {
             var headers = HTTPHeaders([("Content-Type", contentType), ("Connection", "close")])
             if let length { headers.add(name: "Content-Length", value: String(length)) }
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
             try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)))
         }
         func send(_ piece: [UInt8]) async throws {
@@ -149,8 +173,11 @@ final class ScriptedServer: Sendable {
             }
             try await outbound.write(.end(nil))
         case .json(let status, let text):
-            try await sendHead(status, "application/json", length: text.utf8.count)
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
+            try await play(.reply(Reply(status: status, body: text)), outbound)
+        case .reply(let reply):
+            if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
+            try await sendHead(reply.status, "application/json", length: reply.body.utf8.count, extra: reply.headers)
+            try await outbound.write(.body(.byteBuffer(ByteBuffer(string: reply.body))))
             try await outbound.write(.end(nil))
         case .stall(let first, let silence):
             try await sendHead(200, "text/event-stream")
