@@ -263,30 +263,17 @@ import Testing
         #expect(try await embedder(server.url).embed(["a", "b"], purpose: .document) == [[1, 0], [0, 1]])
     }
 
-    @Test func aServerSilentAfterTheHeadTimesOut() async throws {
-        let server = try await ScriptedServer.start(.stall(first: [], silence: .seconds(10)))
+    /// A server silent after the head, and one that never answers at all.
+    @Test(arguments: [Script.stall(first: [], silence: .seconds(10)), .reply(Reply(body: "{}", delay: .seconds(10)))])
+    func aSilentServerTimesOut(script: Script) async throws {
+        let server = try await ScriptedServer.start(script)
         defer { Task { await server.stop() } }
-        let started = ContinuousClock.now
         do {
             _ = try await embedder(server.url, timeout: .milliseconds(300)).embed(["a"], purpose: .document)
             Issue.record("expected a timeout")
         } catch {
             #expect(error as? ProviderError == .timeout(provider: "openai", seconds: 0.3))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
-    }
-
-    @Test func aServerThatNeverAnswersTimesOut() async throws {
-        let server = try await ScriptedServer.start { _ in Reply(body: "{}", delay: .seconds(10)) }
-        defer { Task { await server.stop() } }
-        let started = ContinuousClock.now
-        do {
-            _ = try await embedder(server.url, timeout: .milliseconds(300)).embed(["a"], purpose: .document)
-            Issue.record("expected a timeout")
-        } catch {
-            #expect(error as? ProviderError == .timeout(provider: "openai", seconds: 0.3))
-        }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func cancellingTheCallerClosesTheConnection() async throws {
@@ -296,10 +283,8 @@ import Testing
         let caller = Task { try await embedder.embed(passages(3), purpose: .document) }
         while await server.log.requests(to: "/v1/embeddings").isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(100))  // the head is on its way
-        let cancelledAt = ContinuousClock.now
         caller.cancel()
         let result = await caller.result
-        #expect(ContinuousClock.now - cancelledAt < .seconds(2))
         #expect(throws: CancellationError.self) { try result.get() }
         #expect(await server.log.waitForEarlyDisconnect(within: .seconds(5)))
     }

@@ -108,21 +108,12 @@ private func withPage(
     width: Int = 1280, height: Int = 900, colorScheme: Browser.ColorScheme = .light,
     _ body: (String, Browser) async throws -> Void
 ) async throws {
-    let app = try await Application.make(.testing)
-    app.logger.logLevel = .warning
-    app.get { _ in serve(checkPage, type: "text/html; charset=utf-8") }
-    app.get("app.js") { _ in serve(checkScript, type: "text/javascript; charset=utf-8") }
-    do {
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        let base = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)"
+    try await withLocalApp({ app in
+        app.get { _ in serve(checkPage, type: "text/html; charset=utf-8") }
+        app.get("app.js") { _ in serve(checkScript, type: "text/javascript; charset=utf-8") }
+    }) { base in
         try await Browser.run(width: width, height: height, colorScheme: colorScheme) { try await body(base, $0) }
-    } catch {
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
-        throw error
     }
-    await app.server.shutdown()
-    try? await app.asyncShutdown()
 }
 
 private func serve(_ text: String, type: String) -> Response {

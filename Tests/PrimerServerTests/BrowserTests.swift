@@ -236,7 +236,6 @@ struct BrowserTests {
 
 /// A page on another origin (its own port) that embeds the widget and holds a cross-site form.
 final class HostSite: @unchecked Sendable {
-    let app: Application
     let origin: String
     private let primer = NIOLockedValueBox("")
     var primerURL: String {
@@ -244,8 +243,7 @@ final class HostSite: @unchecked Sendable {
         set { primer.withLockedValue { $0 = newValue } }
     }
 
-    private init(app: Application, origin: String) {
-        self.app = app
+    private init(origin: String) {
         self.origin = origin
     }
 
@@ -262,37 +260,30 @@ final class HostSite: @unchecked Sendable {
     }
 
     static func run(_ body: (HostSite) async throws -> Void) async throws {
-        let app = try await Application.make(.testing)
         var site: HostSite?
-        app.get { _ -> Response in
-            let primer = site?.primerURL ?? ""
-            return Self.html("""
-                <!doctype html><html><head><title>Host docs</title><link rel="stylesheet" href="/host.css"></head>
-                <body><h1>Some other documentation site</h1><button id="host-button">Host button</button>
-                <script src="\(primer)/widget.js" data-primer-url="\(primer)" defer></script></body></html>
-                """)
-        }
-        app.get("host.css") { _ in
-            Response(headers: ["Content-Type": "text/css"], body: "button { background: rgb(255, 0, 0) !important; color: white; } * { font-family: serif; }")
-        }
-        app.get("attack") { _ -> Response in
-            let primer = site?.primerURL ?? ""
-            return Self.html("""
-                <!doctype html><html><body><form method="post" action="\(primer)/signout"><button id="attack-submit">Win a prize</button></form></body></html>
-                """)
-        }
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        let host = HostSite(app: app, origin: "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)")
-        site = host
-        do {
+        try await withLocalApp({ app in
+            app.get { _ -> Response in
+                let primer = site?.primerURL ?? ""
+                return Self.html("""
+                    <!doctype html><html><head><title>Host docs</title><link rel="stylesheet" href="/host.css"></head>
+                    <body><h1>Some other documentation site</h1><button id="host-button">Host button</button>
+                    <script src="\(primer)/widget.js" data-primer-url="\(primer)" defer></script></body></html>
+                    """)
+            }
+            app.get("host.css") { _ in
+                Response(headers: ["Content-Type": "text/css"], body: "button { background: rgb(255, 0, 0) !important; color: white; } * { font-family: serif; }")
+            }
+            app.get("attack") { _ -> Response in
+                let primer = site?.primerURL ?? ""
+                return Self.html("""
+                    <!doctype html><html><body><form method="post" action="\(primer)/signout"><button id="attack-submit">Win a prize</button></form></body></html>
+                    """)
+            }
+        }) { origin in
+            let host = HostSite(origin: origin)
+            site = host
             try await body(host)
-        } catch {
-            await app.server.shutdown()
-            try? await app.asyncShutdown()
-            throw error
         }
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
     }
 
     static func html(_ text: String) -> Response {

@@ -59,64 +59,47 @@ import Vapor
 
     @Test(arguments: TestDatabase.allCases)
     func aLanguageModelRewritesEachSectionOnce(db: TestDatabase) async throws {
-        try await FakeProvider.run({ app, fake in
-            app.post("v1", "chat", "completions") { req -> Response in
-                let body = req.body.string ?? ""
-                fake.record(body)
-                let number = fake.requests.count
-                let stream = FakeProvider.openAIStream(["## Part \(number)\n\nSimple <b>words</b> ", "for you."])
-                return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: stream))
-            }
-        }) { fake in
-            try await withServer(db, configure: {
-                $0.llm.provider = .openai
-                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
-            }) { server in
-                try await server.ingest()
-                let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
-                let result = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
-                let page = try #require(server.app.primer.library.snapshot.book.page(slug: "actuators-and-motors/servos-and-gearing"))
-                let sections = ChapterPersonalizer.sections(of: page.markdown)
-                #expect(sections.count > 3)
-                #expect(fake.requests.count == sections.count)
-                #expect(result.sections.count == sections.count)
-                #expect(result.sections.first?.contains("Simple words for you.") == true, "model output is sanitised: \(result.sections.first ?? "")")
-                #expect(!result.sections.joined().contains("<b>"))
-                #expect(result.done?["provider"] as? String == "openai")
-                let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
-                let messages = try #require(sent["messages"] as? [[String: Any]])
-                #expect((messages.first?["content"] as? String)?.lowercased().contains("beginner") == true)
-                #expect((messages.first?["content"] as? String)?.contains("drones") == true)
-                #expect((messages.last?["content"] as? String)?.contains(sections[0].prefix(40)) == true)
+        try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
+            let number = fake.requests.count
+            let stream = FakeProvider.openAIStream(["## Part \(number)\n\nSimple <b>words</b> ", "for you."])
+            return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: stream))
+        }) { server, fake in
+            try await server.ingest()
+            let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
+            let result = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
+            let page = try #require(server.app.primer.library.snapshot.book.page(slug: "actuators-and-motors/servos-and-gearing"))
+            let sections = ChapterPersonalizer.sections(of: page.markdown)
+            #expect(sections.count > 3)
+            #expect(fake.requests.count == sections.count)
+            #expect(result.sections.count == sections.count)
+            #expect(result.sections.first?.contains("Simple words for you.") == true, "model output is sanitised: \(result.sections.first ?? "")")
+            #expect(!result.sections.joined().contains("<b>"))
+            #expect(result.done?["provider"] as? String == "openai")
+            let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
+            let messages = try #require(sent["messages"] as? [[String: Any]])
+            #expect((messages.first?["content"] as? String)?.lowercased().contains("beginner") == true)
+            #expect((messages.first?["content"] as? String)?.contains("drones") == true)
+            #expect((messages.last?["content"] as? String)?.contains(sections[0].prefix(40)) == true)
 
-                let cached = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
-                #expect(cached.done?["cached"] as? Bool == true)
-                #expect(cached.sections == result.sections)
-                #expect(fake.requests.count == sections.count, "the second request is served from the cache")
-            }
+            let cached = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
+            #expect(cached.done?["cached"] as? Bool == true)
+            #expect(cached.sections == result.sections)
+            #expect(fake.requests.count == sections.count, "the second request is served from the cache")
         }
     }
 
     @Test func aFailingModelShowsTheOriginalSectionsAndCachesNothing() async throws {
-        try await FakeProvider.run({ app, fake in
-            app.post("v1", "chat", "completions") { req -> Response in
-                fake.record(req.body.string ?? "")
-                return Response(status: .serviceUnavailable, body: .init(string: #"{"error": {"message": "down"}}"#))
-            }
-        }) { fake in
-            try await withServer(.sqlite, configure: {
-                $0.llm.provider = .openai
-                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
-            }) { server in
-                try await server.ingest()
-                let reader = try await server.signUp()
-                let result = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
-                #expect(result.sections.first?.contains("<h1 id=\"servos-gears-and-compliant-actuators\">") == true)
-                #expect(result.done?["cached"] as? Bool == false)
-                #expect(server.logs.all.contains { $0.hasPrefix("warning Chapter rewrite by openai failed") })
-                let rows = try await server.sql.raw("SELECT COUNT(*) AS n FROM chapter_adaptations").first()?.decode(column: "n", as: Int.self)
-                #expect(rows == 0)
-            }
+        try await FakeProvider.withOpenAIChat(.sqlite, answer: { req, fake in
+            return Response(status: .serviceUnavailable, body: .init(string: #"{"error": {"message": "down"}}"#))
+        }) { server, fake in
+            try await server.ingest()
+            let reader = try await server.signUp()
+            let result = Self.read(try await server.send(.POST, Self.path, json: [:], token: reader.accessToken))
+            #expect(result.sections.first?.contains("<h1 id=\"servos-gears-and-compliant-actuators\">") == true)
+            #expect(result.done?["cached"] as? Bool == false)
+            #expect(server.logs.all.contains { $0.hasPrefix("warning Chapter rewrite by openai failed") })
+            let rows = try await server.sql.raw("SELECT COUNT(*) AS n FROM chapter_adaptations").first()?.decode(column: "n", as: Int.self)
+            #expect(rows == 0)
         }
     }
 }

@@ -63,61 +63,46 @@ import Vapor
 
     @Test(arguments: TestDatabase.allCases)
     func openAICompatibleProviderAnswersWithThePersonalisedPrompt(db: TestDatabase) async throws {
-        try await FakeProvider.run({ app, fake in
-            app.post("v1", "chat", "completions") { req -> Response in
-                fake.record(req.body.string ?? "")
-                let body = FakeProvider.openAIStream(["Servos hold ", "an angle [1]."])
-                return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: body))
-            }
-        }) { fake in
-            try await withServer(db, configure: {
-                $0.llm.provider = .openai
-                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
-                $0.llm.openAIModel = "test-model"
-            }) { server in
-                try await server.ingest()
-                let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
-                let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"], token: reader.accessToken)
-                #expect(response.json["answer"] as? String == "Servos hold an angle [1].")
-                #expect(response.json["personalization_applied"] as? Bool == true)
-                let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
-                #expect(sent["model"] as? String == "test-model")
-                #expect(sent["stream"] as? Bool == true)
-                let messages = try #require(sent["messages"] as? [[String: Any]])
-                let system = messages.first?["content"] as? String ?? ""
-                #expect(messages.first?["role"] as? String == "system")
-                #expect(system.lowercased().contains("beginner"))
-                #expect(system.contains("drones"))
-                #expect((messages.last?["content"] as? String)?.contains("[1]") == true)
-                let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
-                #expect(provider == "openai")
-            }
+        try await FakeProvider.withOpenAIChat(db, configure: {
+            $0.llm.openAIModel = "test-model"
+        }, answer: { req, fake in
+            let body = FakeProvider.openAIStream(["Servos hold ", "an angle [1]."])
+            return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: body))
+        }) { server, fake in
+            try await server.ingest()
+            let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"], token: reader.accessToken)
+            #expect(response.json["answer"] as? String == "Servos hold an angle [1].")
+            #expect(response.json["personalization_applied"] as? Bool == true)
+            let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
+            #expect(sent["model"] as? String == "test-model")
+            #expect(sent["stream"] as? Bool == true)
+            let messages = try #require(sent["messages"] as? [[String: Any]])
+            let system = messages.first?["content"] as? String ?? ""
+            #expect(messages.first?["role"] as? String == "system")
+            #expect(system.lowercased().contains("beginner"))
+            #expect(system.contains("drones"))
+            #expect((messages.last?["content"] as? String)?.contains("[1]") == true)
+            let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
+            #expect(provider == "openai")
         }
     }
 
     @Test(arguments: TestDatabase.allCases)
     func aFailingProviderFallsBackToTheExtractiveAnswer(db: TestDatabase) async throws {
-        try await FakeProvider.run({ app, fake in
-            app.post("v1", "chat", "completions") { req -> Response in
-                fake.record(req.body.string ?? "")
-                return Response(status: .internalServerError, headers: ["Content-Type": "application/json"],
-                                body: .init(string: #"{"error": {"message": "model overloaded"}}"#))
-            }
-        }) { fake in
-            try await withServer(db, configure: {
-                $0.llm.provider = .openai
-                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
-            }) { server in
-                try await server.ingest()
-                let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
-                #expect(response.status == .ok)
-                #expect(response.json["answered"] as? Bool == true)
-                QueryTests.expectGrounded(response)
-                #expect(fake.requests.count == 1)
-                #expect(server.logs.all.contains { $0.hasPrefix("warning Answer provider openai failed") && $0.contains("overloaded") })
-                let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
-                #expect(provider == "extractive")
-            }
+        try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
+            return Response(status: .internalServerError, headers: ["Content-Type": "application/json"],
+                            body: .init(string: #"{"error": {"message": "model overloaded"}}"#))
+        }) { server, fake in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            #expect(response.status == .ok)
+            #expect(response.json["answered"] as? Bool == true)
+            QueryTests.expectGrounded(response)
+            #expect(fake.requests.count == 1)
+            #expect(server.logs.all.contains { $0.hasPrefix("warning Answer provider openai failed") && $0.contains("overloaded") })
+            let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
+            #expect(provider == "extractive")
         }
     }
 }
@@ -126,58 +111,50 @@ import Vapor
 @Suite struct StreamDisconnectTests {
     @Test(.timeLimit(.minutes(3)), arguments: TestDatabase.allCases)
     func aClientThatDisconnectsCancelsTheProviderRequest(db: TestDatabase) async throws {
-        try await FakeProvider.run({ app, fake in
-            app.post("v1", "chat", "completions") { req -> Response in
-                fake.record(req.body.string ?? "")
-                let response = Response(status: .ok, headers: ["Content-Type": "text/event-stream"])
-                response.body = .init(asyncStream: { writer in
-                    do {
-                        // An endless answer: only the caller going away ends it.
-                        while true { try await writer.writeBuffer(ByteBuffer(string: FakeProvider.openAIChunk("word "))) }
-                    } catch {
-                        fake.noteClosed()
-                        try? await writer.write(.error(error))
-                    }
-                })
-                return response
-            }
-        }) { fake in
-            try await withServer(db, configure: {
-                $0.llm.provider = .openai
-                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
-            }) { server in
-                try await server.ingest()
-                var request = HTTPClientRequest(url: server.baseURL + "/api/v1/query/stream")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(string: #"{"query": "What are servo motors?"}"#))
-                // Read until the first piece of the answer, then go away: cancelling the task that
-                // is reading the body makes AsyncHTTPClient close the connection.
-                let (firstDelta, signal) = AsyncStream<String>.makeStream()
-                let reader = Task {
-                    defer { signal.finish() }  // a failed request ends the wait below instead of hanging it
-                    var seen = ""
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                    for try await chunk in response.body {
-                        seen += String(buffer: chunk)
-                        if seen.contains("event: delta") { signal.yield(seen) }
-                    }
+        try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
+            let response = Response(status: .ok, headers: ["Content-Type": "text/event-stream"])
+            response.body = .init(asyncStream: { writer in
+                do {
+                    // An endless answer: only the caller going away ends it.
+                    while true { try await writer.writeBuffer(ByteBuffer(string: FakeProvider.openAIChunk("word "))) }
+                } catch {
+                    fake.noteClosed()
+                    try? await writer.write(.error(error))
                 }
+            })
+            return response
+        }) { server, fake in
+            try await server.ingest()
+            var request = HTTPClientRequest(url: server.baseURL + "/api/v1/query/stream")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"query": "What are servo motors?"}"#))
+            // Read until the first piece of the answer, then go away: cancelling the task that
+            // is reading the body makes AsyncHTTPClient close the connection.
+            let (firstDelta, signal) = AsyncStream<String>.makeStream()
+            let reader = Task {
+                defer { signal.finish() }  // a failed request ends the wait below instead of hanging it
                 var seen = ""
-                for await text in firstDelta {
-                    seen = text
-                    break
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                for try await chunk in response.body {
+                    seen += String(buffer: chunk)
+                    if seen.contains("event: delta") { signal.yield(seen) }
                 }
-                reader.cancel()
-                if seen.isEmpty { try await reader.value }  // surfaces why nothing arrived
-                #expect(seen.contains("data: {\"text\":\"word \"}"))
-                await fake.waitUntilClosed()
-                #expect(fake.closedEarly == 1)
-                #expect(fake.requests.count == 1)
-                // The server carries on answering.
-                let health = try await server.send(.GET, "/health")
-                #expect(health.status == .ok)
             }
+            var seen = ""
+            for await text in firstDelta {
+                seen = text
+                break
+            }
+            reader.cancel()
+            if seen.isEmpty { try await reader.value }  // surfaces why nothing arrived
+            #expect(seen.contains("data: {\"text\":\"word \"}"))
+            await fake.waitUntilClosed()
+            #expect(fake.closedEarly == 1)
+            #expect(fake.requests.count == 1)
+            // The server carries on answering.
+            let health = try await server.send(.GET, "/health")
+            #expect(health.status == .ok)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PrimerCore
 import Vapor
 
 /// A local HTTP server standing in for a hosted LLM API: it speaks the provider's wire
@@ -29,20 +30,11 @@ final class FakeProvider: Sendable {
 
     /// Starts a fake whose routes `register` adds, runs `body`, then stops it.
     static func run(_ register: (Application, FakeProvider) -> Void, _ body: (FakeProvider) async throws -> Void) async throws {
-        let app = try await Application.make(.testing)
         let fake = FakeProvider()
-        register(app, fake)
-        do {
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-            fake.url.withLockedValue { $0 = "http://127.0.0.1:\(app.http.server.shared.localAddress?.port ?? 0)" }
+        try await withLocalApp({ register($0, fake) }) { base in
+            fake.url.withLockedValue { $0 = base }
             try await body(fake)
-        } catch {
-            await app.server.shutdown()
-            try? await app.asyncShutdown()
-            throw error
         }
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
     }
 
     /// An OpenAI-style event stream of `pieces`, ending with `[DONE]`.
@@ -54,5 +46,32 @@ final class FakeProvider: Sendable {
     static func openAIChunk(_ piece: String) -> String {
         let json = try! JSONSerialization.data(withJSONObject: ["choices": [["index": 0, "delta": ["content": piece]]]])
         return "data: \(String(decoding: json, as: UTF8.self))\n\n"
+    }
+}
+
+extension FakeProvider {
+    /// Runs `body` against a Primer test server on `database` whose language model is an
+    /// OpenAI-compatible fake: `POST /v1/chat/completions` records the request body, then
+    /// answers with `answer`. `configure` adds settings of the test's own.
+    static func withOpenAIChat(
+        _ database: TestDatabase,
+        configure: @escaping (inout PrimerSettings) -> Void = { _ in },
+        answer: @escaping @Sendable (Request, FakeProvider) async throws -> Response,
+        _ body: (TestServer, FakeProvider) async throws -> Void
+    ) async throws {
+        try await run({ app, fake in
+            app.post("v1", "chat", "completions") { req async throws -> Response in
+                fake.record(req.body.string ?? "")
+                return try await answer(req, fake)
+            }
+        }) { fake in
+            try await withServer(database, configure: {
+                $0.llm.provider = .openai
+                $0.llm.openAIBaseURL = fake.baseURL + "/v1"
+                configure(&$0)
+            }) { server in
+                try await body(server, fake)
+            }
+        }
     }
 }
