@@ -46,7 +46,7 @@ public struct BookSearchEngine: Sendable {
     }
 
     /// The best mode available: hybrid with an embedder and vectors, else lexical.
-    public var defaultMode: Mode { dense != nil && embedder != nil && (dense?.count ?? 0) > 0 ? .hybrid : .lexical }
+    public var defaultMode: Mode { embedder != nil && (dense?.count ?? 0) > 0 ? .hybrid : .lexical }
 
     /// Searches `query` (already split into `terms` by `TextTokenizer.terms`). `chunk` maps ids
     /// to chunks for the lexical part of the relevance decision.

@@ -5,7 +5,9 @@ import PrimerCore
 
 /// Keeps the stored chunk vectors in step with the book: embeds the chunks whose text has no
 /// vector for the current embedder yet (in batches, never holding a transaction open while a
-/// model runs) and loads the vectors of the current chunks into an in-memory store.
+/// model runs), drops that embedder's vectors of texts no longer in the book, and loads the
+/// vectors of the current chunks into an in-memory store. Other embedders' vectors are kept,
+/// so switching back costs nothing.
 enum ChunkVectors {
     static let batchSize = 32
 
@@ -14,13 +16,21 @@ enum ChunkVectors {
         SHA256.hash(data: Data(chunk.indexedText.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Embeds what is missing; returns how many chunk texts were embedded.
+    /// Embeds what is missing and drops what is stale; returns how many chunk texts were embedded.
     @discardableResult
     static func embedMissing(_ chunks: [BookChunk], embedder: any Embedder, db: any Database, writes: WriteGate,
                              progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         let stored = Set(try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all(\.$textHash))
+        let hashed = chunks.map { ($0, textHash($0)) }
+        let stale = Array(stored.subtracting(hashed.map(\.1)))
+        for start in stride(from: 0, to: stale.count, by: 500) {
+            let batch = Array(stale[start..<min(start + 500, stale.count)])
+            try await writes.transaction(on: db) { tx in
+                try await ChunkVectorRecord.query(on: tx).filter(\.$embedder == embedder.identifier).filter(\.$textHash ~~ batch).delete()
+            }
+        }
         var seen = Set<String>()
-        let missing = chunks.map { ($0, textHash($0)) }.filter { !stored.contains($0.1) && seen.insert($0.1).inserted }
+        let missing = hashed.filter { !stored.contains($0.1) && seen.insert($0.1).inserted }
         var done = 0
         progress(0, missing.count)
         for start in stride(from: 0, to: missing.count, by: batchSize) {
