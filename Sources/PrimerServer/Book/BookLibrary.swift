@@ -52,19 +52,15 @@ final class BookLibrary: Sendable {
         let pages = try await BookPageRecord.query(on: db).all().map(\.page)
         let categories = try await BookCategoryRecord.query(on: db).all().map(\.category)
         let chunks = try await BookChunkRecord.query(on: db).sort(\.$sourcePath).sort(\.$ordinal).all().map(\.chunk)
-        let vectors = try await embedder.asyncMap { try await ChunkVectors.store(for: chunks, embedder: $0, db: db) } ?? nil
+        let vectors: InMemoryVectorStore? = if let embedder {
+            try await ChunkVectors.store(for: chunks, embedder: embedder, db: db)
+        } else {
+            nil
+        }
         // Indexing and rendering are CPU work: off the event loops.
         let snapshot = try await NIOThreadPool.singleton.runIfActive {
             Snapshot(book: Book(pages: pages, categories: categories), chunks: chunks, vectors: vectors, embedder: embedder)
         }
         current.withLock { $0 = snapshot }
-    }
-}
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
