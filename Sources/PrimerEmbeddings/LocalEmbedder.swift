@@ -80,15 +80,21 @@ public struct LocalEmbedder: Embedder {
         return LocalEmbedder(encoder: MiniLMEncoder(weights: weights), tokenizer: tokenizer)
     }
 
-    /// One unit vector per text, in order; `purpose` makes no difference to this model.
-    /// Texts longer than 256 tokens are embedded from their first 256 tokens.
+    /// Word pieces a question is embedded from: a question's meaning is in its first hundred
+    /// words, and the cap keeps one reader's very long question from holding the queue (a
+    /// 128-token pass costs a few milliseconds; every other reader's question waits behind it).
+    public static let queryMaxTokens = 128
+
+    /// One unit vector per text, in order. Documents longer than 256 tokens are embedded from
+    /// their first 256 tokens, questions from their first `queryMaxTokens`.
     public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let cancelled = CancellationFlag()
         let encoder = self.encoder, tokenizer = self.tokenizer, groupSize = self.groupSize, queue = self.queue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[Float]], any Error>) in
-                let job = EmbeddingJob(texts: texts, continuation: continuation, cancelled: cancelled)
+                let maxTokens = purpose == .query ? Self.queryMaxTokens : WordPieceTokenizer.maxLength
+                let job = EmbeddingJob(texts: texts, maxTokens: maxTokens, continuation: continuation, cancelled: cancelled)
                 queue.async { job.runGroup(from: 0, encoder: encoder, tokenizer: tokenizer, groupSize: groupSize, queue: queue) }
             }
         } onCancel: {
@@ -102,12 +108,14 @@ public struct LocalEmbedder: Embedder {
 /// run in between.
 private final class EmbeddingJob: @unchecked Sendable {
     let texts: [String]
+    let maxTokens: Int
     let continuation: CheckedContinuation<[[Float]], any Error>
     let cancelled: CancellationFlag
     private var vectors: [[Float]] = []  // only touched on the serial queue
 
-    init(texts: [String], continuation: CheckedContinuation<[[Float]], any Error>, cancelled: CancellationFlag) {
+    init(texts: [String], maxTokens: Int, continuation: CheckedContinuation<[[Float]], any Error>, cancelled: CancellationFlag) {
         self.texts = texts
+        self.maxTokens = maxTokens
         self.continuation = continuation
         self.cancelled = cancelled
         vectors.reserveCapacity(texts.count)
@@ -120,7 +128,7 @@ private final class EmbeddingJob: @unchecked Sendable {
             return
         }
         let end = min(start + groupSize, texts.count)
-        let ids = texts[start..<end].map { tokenizer.tokenize($0) }
+        let ids = texts[start..<end].map { tokenizer.tokenize($0, maxLength: maxTokens) }
         vectors.append(contentsOf: encoder.embed(tokenBatches: ids))
         if end == texts.count {
             continuation.resume(returning: vectors)

@@ -92,14 +92,25 @@ public struct WordPieceTokenizer: Sendable {
         }
     }
 
+    /// Unicode scalars of input looked at per allowed token: far more than any real text needs
+    /// (English averages ~5 per piece), while bounding the work a hostile text can cause
+    /// (e.g. one "word" of a million combining marks, which accent stripping reduces to one letter).
+    public static let scalarsPerToken = 32
+
     /// Token ids for the model: `[CLS]`, the word pieces of `text`, `[SEP]`. Pieces past
     /// `maxLength - 2` are dropped, so the result has at most `maxLength` ids and ends in `[SEP]`.
+    /// Only the first `maxLength × scalarsPerToken` Unicode scalars of `text` are read.
     /// - Precondition: `maxLength >= 2`.
     public func tokenize(_ text: String, maxLength: Int = WordPieceTokenizer.maxLength) -> [Int32] {
         precondition(maxLength >= 2, "maxLength must leave room for [CLS] and [SEP]")
         var ids: [Int32] = [classifierID]
         ids.reserveCapacity(min(maxLength, text.utf8.count + 2))
-        encode(text, into: &ids, limit: maxLength - 1)
+        let scalarCap = maxLength * Self.scalarsPerToken
+        if text.utf8.count > scalarCap {
+            encode(String(String.UnicodeScalarView(text.unicodeScalars.prefix(scalarCap))), into: &ids, limit: maxLength - 1)
+        } else {
+            encode(text, into: &ids, limit: maxLength - 1)
+        }
         if ids.count > maxLength - 1 { ids.removeSubrange((maxLength - 1)...) }
         ids.append(separatorID)
         return ids

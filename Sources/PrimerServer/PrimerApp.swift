@@ -26,6 +26,9 @@ public enum PrimerApp {
                     from: ProcessInfo.processInfo.environment, production: env == .production)
                 try await configure(app, settings: settings)
                 if Self.isServe(env.arguments) {
+                    if let (before, after) = DescriptorLimit.raise(), after > before {
+                        app.logger.info("Open-file limit raised from \(before) to \(after)")
+                    }
                     try await app.autoMigrate()
                     try await BookSync.prepareForServing(app)
                 }

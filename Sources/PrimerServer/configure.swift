@@ -8,14 +8,21 @@ import Vapor
 /// `database` overrides the choice derived from the settings (tests use it).
 public func configure(_ app: Application, settings: PrimerSettings, database: DatabaseChoice? = nil) async throws {
     let choice = database ?? settings.databaseChoice
+    var privatePaths: [String] = []  // reported at start-up if other users can read them
     if case .sqlite(let path) = choice {
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try PrivateFiles.ensureDirectory(directory)
+        try PrivateFiles.ensureFile(path)
+        privatePaths += [directory, path]
     }
     try choice.install(on: app)
     app.migrations.add(PrimerMigrations.all)
 
     let secret = try settings.authSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory, logger: app.logger)
+    if settings.authSecret == nil {
+        privatePaths += [URL(fileURLWithPath: settings.dataDirectory).path, settings.dataDirectory + "/secret.key"]
+    }
+    PrivateFiles.warnIfOpen(privatePaths, logger: app.logger)
     let writes = WriteGate(serialise: choice.isSQLite)
     let (embedder, retrievalNote) = EmbedderChoice.make(settings)
     app.primer = PrimerServices(
@@ -34,6 +41,8 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
 
     ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
+
+    app.servers.use { $0.primerServer }  // Vapor's routes behind Primer's connection handling (slow clients, accept back-off)
 
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())

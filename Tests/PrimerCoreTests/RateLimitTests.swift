@@ -27,23 +27,48 @@ import Testing
         #expect(await store.consume(key: "ip", rule: rule, now: t0.addingTimeInterval(12)) != .allowed)
     }
 
+    /// Reserves and fails one attempt at `now`.
+    private func fail(_ store: InMemoryLoginLockoutStore, _ key: String, at now: Date) async -> Date? {
+        guard case .granted(let attempt) = await store.reserve(key, now: now) else { return nil }
+        return await store.recordFailure(attempt, now: now)
+    }
+
     @Test func lockoutAfterTenFailuresForFifteenMinutes() async {
         let store = InMemoryLoginLockoutStore()
         let t0 = Date(timeIntervalSinceReferenceDate: 0)
-        for i in 0..<9 { #expect(await store.recordFailure("a@x.io", now: t0.addingTimeInterval(Double(i))) == nil) }
-        #expect(await store.lockedUntil("a@x.io", now: t0) == nil)
-        let until = await store.recordFailure("a@x.io", now: t0.addingTimeInterval(9))
-        #expect(until == t0.addingTimeInterval(909))
-        #expect(await store.lockedUntil("a@x.io", now: t0.addingTimeInterval(908)) != nil)
-        #expect(await store.lockedUntil("a@x.io", now: t0.addingTimeInterval(910)) == nil)
-        #expect(await store.lockedUntil("b@x.io", now: t0.addingTimeInterval(100)) == nil)
+        for i in 0..<9 { #expect(await fail(store, "a@x.io", at: t0.addingTimeInterval(Double(i))) == nil) }
+        guard case .granted(let tenth) = await store.reserve("a@x.io", now: t0.addingTimeInterval(9)) else {
+            Issue.record("the tenth attempt was refused"); return
+        }
+        #expect(await store.recordFailure(tenth, now: t0.addingTimeInterval(9)) == t0.addingTimeInterval(909))
+        #expect(await store.reserve("a@x.io", now: t0.addingTimeInterval(908)) == .refused(until: t0.addingTimeInterval(909)))
+        if case .refused = await store.reserve("a@x.io", now: t0.addingTimeInterval(910)) { Issue.record("still locked after the lock ended") }
+        if case .refused = await store.reserve("b@x.io", now: t0.addingTimeInterval(100)) { Issue.record("another key was locked") }
     }
 
     @Test func failuresOutsideTheWindowDoNotCount() async {
         let store = InMemoryLoginLockoutStore()
         let t0 = Date(timeIntervalSinceReferenceDate: 0)
-        for i in 0..<9 { await store.recordFailure("a@x.io", now: t0.addingTimeInterval(Double(i))) }
-        #expect(await store.recordFailure("a@x.io", now: t0.addingTimeInterval(901)) == nil)
+        for i in 0..<9 { _ = await fail(store, "a@x.io", at: t0.addingTimeInterval(Double(i))) }
+        #expect(await fail(store, "a@x.io", at: t0.addingTimeInterval(901)) == nil)
+    }
+
+    @Test func concurrentAttemptsBeyondTheLimitAreRefusedBeforeAnyCheck() async {
+        let store = InMemoryLoginLockoutStore()
+        let now = Date()
+        // 40 sign-ins at the same moment, none finished yet: only 10 may go on to a password check.
+        let outcomes = await withTaskGroup(of: LoginAttemptReservation.self) { group in
+            for _ in 0..<40 { group.addTask { await store.reserve("a@x.io", now: now) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let granted = outcomes.compactMap { if case .granted(let a) = $0 { a } else { nil } }
+        #expect(granted.count == 10)
+        // A success gives its place back; failures keep theirs and lock at ten.
+        await store.release(granted[0])
+        guard case .granted(let again) = await store.reserve("a@x.io", now: now) else { Issue.record("no place after a success"); return }
+        for attempt in granted.dropFirst() + [again] { await store.recordFailure(attempt, now: now) }
+        guard case .refused(let until) = await store.reserve("a@x.io", now: now) else { Issue.record("not locked"); return }
+        #expect(until == now.addingTimeInterval(900))
     }
 }
 

@@ -57,11 +57,37 @@ import Testing
 }
 
 @Suite struct EnvExampleTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     @Test func envExampleListsEverySetting() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent(".env.example"), encoding: .utf8)
+        let text = try String(contentsOf: Self.root.appendingPathComponent(".env.example"), encoding: .utf8)
         for name in PrimerSettings.documentedNames {
             #expect(text.contains("\n\(name)="), "\(name) is missing from .env.example")
+        }
+    }
+
+    /// Every environment variable the code reads (found in the sources) is documented: listed in
+    /// `documentedNames`, in `.env.example` and in the README.
+    @Test func everySettingReadIsDocumented() throws {
+        let pattern = try NSRegularExpression(pattern: #"(?:value|integer|rule|Environment\.get)\("([A-Z][A-Z0-9_]+)"|environment\["([A-Z][A-Z0-9_]+)"\]"#)
+        var read = Set<String>()
+        let files = FileManager.default.enumerator(at: Self.root.appendingPathComponent("Sources"), includingPropertiesForKeys: nil)!
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                for group in 1...2 {
+                    if let range = Range(match.range(at: group), in: text) { read.insert(String(text[range])) }
+                }
+            }
+        }
+        let tuning: Set = ["OPENBLAS_NUM_THREADS"]  // OpenBLAS's own variable, documented by OpenBLAS
+        #expect(read.count > 20, "the scan found too few settings: \(read.sorted())")
+        let example = try String(contentsOf: Self.root.appendingPathComponent(".env.example"), encoding: .utf8)
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for name in read.subtracting(tuning).sorted() {
+            #expect(PrimerSettings.documentedNames.contains(name), "\(name) is read but not in PrimerSettings.documentedNames")
+            #expect(example.contains("\n\(name)="), "\(name) is read but missing from .env.example")
+            #expect(readme.contains("`\(name)`"), "\(name) is read but missing from the README")
         }
     }
 }

@@ -1,16 +1,34 @@
 import Foundation
 import Synchronization
 
-/// Tracks failed sign-ins per account key (the normalised email): after `maxFailures`
-/// failures within `window`, the key is locked for `lockDuration`.
+/// Limits password checks per account key (the normalised email). An attempt is reserved
+/// *before* the password is verified, atomically, so that however many sign-ins arrive at
+/// once, at most `maxFailures` of them are ever verified within `window`; a failed attempt
+/// keeps its place, a successful one gives it back. When `maxFailures` attempts have failed
+/// within `window`, the key is locked for `lockDuration`.
 public protocol LoginLockoutStore: Sendable {
-    /// If `key` is locked at `now`, the moment the lock ends.
-    func lockedUntil(_ key: String, now: Date) async -> Date?
-    /// Records a failure; returns the lock end if this failure locked the key.
+    /// Reserves one password check for `key`, or says until when the key is refused.
+    func reserve(_ key: String, now: Date) async -> LoginAttemptReservation
+    /// The reserved check failed: it stays counted. Returns the lock end if this failure locked the key.
     @discardableResult
-    func recordFailure(_ key: String, now: Date) async -> Date?
-    /// Forgets the failures of `key` (after a successful sign-in).
-    func reset(_ key: String) async
+    func recordFailure(_ attempt: LoginAttempt, now: Date) async -> Date?
+    /// The reserved check succeeded (or was never made): its place is given back.
+    func release(_ attempt: LoginAttempt) async
+}
+
+/// One reserved password check.
+public struct LoginAttempt: Sendable, Hashable {
+    public let key: String
+    public let id: UInt64
+}
+
+/// The answer to `LoginLockoutStore.reserve`.
+public enum LoginAttemptReservation: Sendable, Equatable {
+    /// Go ahead and verify the password.
+    case granted(LoginAttempt)
+    /// Refused without checking the password: locked, or the window's attempts are all used
+    /// (some may still be in flight). `until` is when to try again.
+    case refused(until: Date)
 }
 
 /// The lockout policy: 10 failures within 15 minutes lock the account for 15 minutes.
@@ -29,41 +47,78 @@ public struct LockoutPolicy: Sendable, Equatable {
 /// In-process `LoginLockoutStore`.
 public final class InMemoryLoginLockoutStore: LoginLockoutStore {
     private struct Entry {
-        var failures: [Date] = []
+        /// Reserved attempts (failed or still being checked), oldest first.
+        var attempts: [(id: UInt64, at: Date, failed: Bool)] = []
         var lockedUntil: Date?
     }
 
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var nextID: UInt64 = 0
+    }
+
     private let policy: LockoutPolicy
-    private let entries = Mutex<[String: Entry]>([:])
+    private let state = Mutex(State())
+    private let sweepEvery = 10_000
 
     public init(policy: LockoutPolicy = .init()) {
         self.policy = policy
     }
 
-    public func lockedUntil(_ key: String, now: Date) async -> Date? {
-        entries.withLock { entries in
-            guard let until = entries[key]?.lockedUntil else { return nil }
-            if until > now { return until }
-            entries[key] = nil
-            return nil
+    public func reserve(_ key: String, now: Date) async -> LoginAttemptReservation {
+        let policy = self.policy
+        return state.withLock { state in
+            if state.entries.count >= sweepEvery { Self.sweep(&state, now: now, policy: policy) }
+            var entry = state.entries[key] ?? Entry()
+            if let until = entry.lockedUntil {
+                if until > now { return .refused(until: until) }
+                entry.lockedUntil = nil
+            }
+            entry.attempts.removeAll { $0.failed && now.timeIntervalSince($0.at) >= policy.window }
+            if entry.attempts.count >= policy.maxFailures {
+                state.entries[key] = entry
+                // A place frees up when the oldest attempt leaves the window (or an in-flight one succeeds).
+                return .refused(until: max(now.addingTimeInterval(1), entry.attempts[0].at.addingTimeInterval(policy.window)))
+            }
+            state.nextID &+= 1
+            let attempt = LoginAttempt(key: key, id: state.nextID)
+            entry.attempts.append((attempt.id, now, false))
+            state.entries[key] = entry
+            return .granted(attempt)
         }
     }
 
-    public func recordFailure(_ key: String, now: Date) async -> Date? {
+    public func recordFailure(_ attempt: LoginAttempt, now: Date) async -> Date? {
         let policy = self.policy
-        return entries.withLock { entries in
-            var entry = entries[key] ?? Entry()
-            entry.failures = entry.failures.filter { now.timeIntervalSince($0) < policy.window } + [now]
-            if entry.failures.count >= policy.maxFailures {
-                entry.failures = []
-                entry.lockedUntil = now.addingTimeInterval(policy.lockDuration)
+        return state.withLock { state in
+            guard var entry = state.entries[attempt.key] else { return nil }
+            if let index = entry.attempts.firstIndex(where: { $0.id == attempt.id }) {
+                entry.attempts[index].failed = true
+                entry.attempts[index].at = now
             }
-            entries[key] = entry
+            let failures = entry.attempts.filter { $0.failed && now.timeIntervalSince($0.at) < policy.window }.count
+            if failures >= policy.maxFailures {
+                entry.lockedUntil = now.addingTimeInterval(policy.lockDuration)
+                entry.attempts.removeAll { $0.failed }
+            }
+            state.entries[attempt.key] = entry
             return entry.lockedUntil
         }
     }
 
-    public func reset(_ key: String) async {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+    public func release(_ attempt: LoginAttempt) async {
+        state.withLock { state in
+            guard var entry = state.entries[attempt.key] else { return }
+            entry.attempts.removeAll { $0.id == attempt.id }
+            state.entries[attempt.key] = entry.attempts.isEmpty && entry.lockedUntil == nil ? nil : entry
+        }
+    }
+
+    /// Drops entries with nothing left to remember.
+    private static func sweep(_ state: inout State, now: Date, policy: LockoutPolicy) {
+        state.entries = state.entries.filter { _, entry in
+            if let until = entry.lockedUntil, until > now { return true }
+            return entry.attempts.contains { !$0.failed || now.timeIntervalSince($0.at) < policy.window }
+        }
     }
 }

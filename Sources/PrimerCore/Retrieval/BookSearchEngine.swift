@@ -57,7 +57,9 @@ public struct BookSearchEngine: Sendable {
         let lexicalHits = mode == .dense ? [] : lexical.rank(terms: terms, limit: mode == .lexical ? limit : candidates, pageSlug: pageSlug)
         var denseHits: [SearchHit] = []
         if mode != .lexical, let dense, let embedder {
-            let vector = try await embedder.embed([query], purpose: .query).first ?? []
+            // Capped before it leaves for any embedder (local or remote): validation already limits
+            // questions, and this holds for every caller.
+            let vector = try await embedder.embed([TextLimit.question.truncating(query)], purpose: .query).first ?? []
             denseHits = try await dense.nearest(to: vector, limit: mode == .dense ? limit : candidates, pageSlug: pageSlug)
         }
         let hits: [SearchHit]

@@ -30,6 +30,25 @@ public struct PrimerSettings: Sendable, Equatable {
     /// Seconds a resolved reader may be served from memory (`AUTH_CACHE_SECONDS`); nil means
     /// 30 on SQLite (one server process) and 0, off, on PostgreSQL (possibly several).
     public var authCacheSeconds: Double?
+    /// How long slow or idle clients may hold a connection (`HTTP_*_TIMEOUT_SECONDS`).
+    public var httpTimeouts = HTTPTimeouts()
+
+    /// Limits on slow and idle clients, in seconds.
+    public struct HTTPTimeouts: Sendable, Equatable {
+        /// From a connection's first byte of a request (or from accepting it) to the end of the
+        /// request head (`HTTP_HEADER_TIMEOUT_SECONDS`). Headers sent a byte at a time don't reset it.
+        public var header: Double = 10
+        /// Longest pause between two reads of a request body (`HTTP_BODY_TIMEOUT_SECONDS`).
+        public var body: Double = 15
+        /// A kept-alive connection with no request in progress is closed after this long
+        /// (`HTTP_IDLE_TIMEOUT_SECONDS`).
+        public var idle: Double = 60
+        /// Server-sent event streams send a comment this often while they have nothing else to
+        /// say, so proxies keep them open and a departed client is noticed (`SSE_HEARTBEAT_SECONDS`).
+        public var sseHeartbeat: Double = 15
+
+        public init() {}
+    }
 
     /// Answer generation: `extractive` (no model), `openai` (any OpenAI-compatible server) or `cohere`.
     public struct LLMSettings: Sendable, Equatable {
@@ -83,7 +102,8 @@ public struct PrimerSettings: Sendable, Equatable {
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
         "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_API_KEY",
         "OPENAI_MODEL", "COHERE_API_KEY", "COHERE_MODEL", "EMBEDDING_PROVIDER", "PRIMER_MODEL_DIR", "OPENAI_EMBEDDING_MODEL",
-        "COHERE_EMBED_MODEL", "LOG_LEVEL",
+        "COHERE_EMBED_MODEL", "COHERE_BASE_URL", "LOG_LEVEL", "HTTP_HEADER_TIMEOUT_SECONDS", "HTTP_BODY_TIMEOUT_SECONDS",
+        "HTTP_IDLE_TIMEOUT_SECONDS", "SSE_HEARTBEAT_SECONDS",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -131,6 +151,10 @@ public struct PrimerSettings: Sendable, Equatable {
         if let n = integer("REFRESH_TOKEN_EXPIRE_DAYS", 1...365) { settings.refreshTokenDays = n }
         if let n = integer("BCRYPT_COST", 4...31) { settings.bcryptCost = n }
         if let n = integer("AUTH_CACHE_SECONDS", 0...3600) { settings.authCacheSeconds = Double(n) }
+        if let n = integer("HTTP_HEADER_TIMEOUT_SECONDS", 1...3600) { settings.httpTimeouts.header = Double(n) }
+        if let n = integer("HTTP_BODY_TIMEOUT_SECONDS", 1...3600) { settings.httpTimeouts.body = Double(n) }
+        if let n = integer("HTTP_IDLE_TIMEOUT_SECONDS", 1...86_400) { settings.httpTimeouts.idle = Double(n) }
+        if let n = integer("SSE_HEARTBEAT_SECONDS", 1...3600) { settings.httpTimeouts.sseHeartbeat = Double(n) }
         if production, settings.bcryptCost < 10 {
             problems.append("BCRYPT_COST must be at least 10 in production (got \(settings.bcryptCost))")
         }

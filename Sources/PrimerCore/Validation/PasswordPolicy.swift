@@ -15,7 +15,7 @@ public enum PasswordPolicy {
 
     /// Throws the first rule `password` breaks.
     public static func check(_ password: String) throws(FieldProblem) {
-        let length = password.count
+        let length = password.unicodeScalars.count  // scalars, not grapheme clusters: bounded bytes
         if length < minLength { throw FieldProblem("must be at least \(minLength) characters") }
         if length > maxLength { throw FieldProblem("must be at most \(maxLength) characters") }
         if !password.contains(where: { $0.isUppercase }) { throw FieldProblem("must contain an uppercase letter") }

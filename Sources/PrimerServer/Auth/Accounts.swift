@@ -34,21 +34,32 @@ struct Accounts {
         return try await sessions.authResponse(user: user, profile: profile, sessionID: session.id!, refreshToken: token)
     }
 
-    /// Checks the password (with lockout) and opens a session.
+    /// Checks the password (with lockout) and opens a session. The attempt is reserved before
+    /// the password is checked, so a burst of concurrent sign-ins gets at most the lockout's
+    /// number of checks; a wrong password keeps its place, a right one gives it back.
     func signIn(email: String, password: String) async throws -> AuthResponse {
         let lockout = services.lockout
         let now = Date()
-        if let until = await lockout.lockedUntil(email, now: now) {
-            throw Self.locked(until: until, now: now)
+        let attempt: LoginAttempt
+        switch await lockout.reserve(email, now: now) {
+        case .granted(let granted): attempt = granted
+        case .refused(let until): throw Self.locked(until: until, now: now)
         }
-        let user = try await User.query(on: request.db).filter(\.$email == email).with(\.$profile).first()
-        let matches = try await services.passwords.verify(password, against: user?.passwordHash)
+        let user: User?
+        let matches: Bool
+        do {
+            user = try await User.query(on: request.db).filter(\.$email == email).with(\.$profile).first()
+            matches = try await services.passwords.verify(password, against: user?.passwordHash)
+        } catch {
+            await lockout.release(attempt)
+            throw error
+        }
         guard matches, let user, let profile = user.profile else {
-            await lockout.recordFailure(email, now: now)
+            await lockout.recordFailure(attempt, now: Date())
             throw APIError.invalidCredentials
         }
+        await lockout.release(attempt)
         guard user.isActive else { throw APIError.accountDisabled }
-        await lockout.reset(email)
         let sessions = request.sessions
         let userID = try user.requireID()
         let (session, token) = try await services.writes.transaction(on: request.db) { db in

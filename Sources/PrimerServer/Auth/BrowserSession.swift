@@ -65,6 +65,7 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
            request.primer.tokens.verifyAccessToken(access, now: Date()) != nil {
             return try await next.respond(to: request)
         }
+        try await RateLimitMiddleware.consume(.refresh, for: request)  // the same limit as POST /api/v1/auth/refresh
         let refreshed: AuthResponse?
         do {
             refreshed = try await request.sessions.rotate(refresh)

@@ -41,10 +41,7 @@ struct BookController: RouteCollection {
         guard let page = req.primer.library.snapshot.book.page(slug: slug) else { throw APIError.notFound("No page with slug '\(slug)'") }
         let events = ChapterPersonalizer(request: req).stream(page: page, reader: try req.reader)
         let logger = req.logger
-        let response = Response(status: .ok, headers: [
-            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
-        ])
-        response.body = .init(asyncStream: { writer in
+        return EventStreamResponse.make(req) { writer in
             do {
                 for try await event in events {
                     switch event {
@@ -61,18 +58,18 @@ struct BookController: RouteCollection {
                 try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
                 try? await writer.write(.end)
             }
-        })
-        return response
+        }
     }
 
     /// `GET /api/v1/search?q=…&limit=…` (limit 1–20, default 10).
     @Sendable
     func search(req: Request) throws -> SearchResponse {
         let query = (req.query[String.self, at: "q"] ?? "").trimmingWhitespace()
-        guard !query.isEmpty, query.count <= 200 else {
+        guard !query.isEmpty, TextLimit.search.admits(query) else {
             throw APIError.invalidRequest("Give 1 to 200 characters to search for", fields: ["q": "must be 1 to 200 characters"])
         }
-        let limit = req.query[Int.self, at: "limit"] ?? 10
+        let rawLimit = req.query[String.self, at: "limit"]
+        let limit = rawLimit.map { Int($0.trimmingWhitespace()) ?? 0 } ?? 10  // `limit=` and `limit=x` are errors, not the default
         guard (1...20).contains(limit) else { throw APIError.invalidRequest("limit must be from 1 to 20", fields: ["limit": "must be from 1 to 20"]) }
         return SearchResponse(query: query, results: BookSearch.results(for: query, limit: limit, in: req.primer.library.snapshot))
     }

@@ -28,10 +28,7 @@ struct QueryController: RouteCollection {
         let prepared = try await service.prepare()
         let primaryName = req.primer.generator.name
         let logger = req.logger
-        let response = Response(status: .ok, headers: [
-            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
-        ])
-        response.body = .init(asyncStream: { writer in
+        return EventStreamResponse.make(req) { writer in
             var answer = "", provider = primaryName, recorded = false
             do {
                 try await writer.writeBuffer(ServerSentEvent.encode("sources", prepared.relevant ? prepared.sources : []))
@@ -66,8 +63,7 @@ struct QueryController: RouteCollection {
                 try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
                 try? await writer.write(.end)
             }
-        })
-        return response
+        }
     }
 
     @Sendable
@@ -79,7 +75,7 @@ struct QueryController: RouteCollection {
         var failure = ValidationFailure()
         if body.helpful == nil { failure.add("helpful", "is required") }
         let comment = body.comment?.trimmingWhitespace()
-        if let comment, comment.count > 2000 { failure.add("comment", "must be at most 2000 characters") }
+        if let comment, !TextLimit.question.admits(comment) { failure.add("comment", "must be at most \(TextLimit.question.maxScalars) characters") }
         try failure.throwIfAny()
         // Feedback on a signed-in reader's answer comes from that reader only.
         if let owner = query.userID {

@@ -49,8 +49,16 @@ struct SigninRequest: Content {
     /// malformed address gets the same 401 as an unknown one.
     func validated() throws(ValidationFailure) -> (email: String, password: String) {
         var failure = ValidationFailure()
-        let email = failure.check("email") { () throws(FieldProblem) in try required(self.email).trimmingWhitespace().lowercased() }
-        let password = failure.check("password") { () throws(FieldProblem) in try required(self.password) }
+        let email = failure.check("email") { () throws(FieldProblem) in
+            let value = try required(self.email)
+            guard value.utf8.count <= 1024 else { throw FieldProblem("must be at most \(EmailAddress.maxLength) characters") }
+            return value.trimmingWhitespace().lowercased()
+        }
+        let password = failure.check("password") { () throws(FieldProblem) in
+            let value = try required(self.password)
+            try TextLimit(PasswordPolicy.maxLength * 4).check(value)  // generous: only to bound the work
+            return value
+        }
         try failure.throwIfAny()
         return (email!, password!)
     }

@@ -14,7 +14,7 @@ struct QueryRequest: Content {
         var failure = ValidationFailure()
         let text = failure.check("query") { () throws(FieldProblem) in
             let value = try required(query?.trimmingWhitespace())
-            guard value.count <= 2000 else { throw FieldProblem("must be at most 2000 characters") }
+            try TextLimit.question.check(value)
             return value
         }
         let limit = failure.check("max_results") { () throws(FieldProblem) in
@@ -24,8 +24,13 @@ struct QueryRequest: Content {
         }
         let selection = failure.check("selected_text") { () throws(FieldProblem) in
             guard let value = selected_text?.trimmingWhitespace(), !value.isEmpty else { return String?.none }
-            guard value.count <= 8000 else { throw FieldProblem("must be at most 8000 characters") }
+            try TextLimit.selection.check(value)
             return value
+        }
+        let slug = failure.check("chapter") { () throws(FieldProblem) in
+            guard let value = self.chapter?.trimmingWhitespace() else { return String?.none }
+            try TextLimit.slug.check(value)
+            return value.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         }
         let conversation = failure.check("conversation_id") { () throws(FieldProblem) in
             guard let raw = conversation_id, !raw.isEmpty else { return UUID?.none }
@@ -33,8 +38,7 @@ struct QueryRequest: Content {
             return id
         }
         try failure.throwIfAny()
-        let chapter = chapter?.trimmingWhitespace().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        return QueryInput(query: text!, maxResults: limit!, selectedText: selection!, chapter: chapter?.isEmpty == false ? chapter : nil,
+        return QueryInput(query: text!, maxResults: limit!, selectedText: selection!, chapter: slug!?.isEmpty == false ? slug! : nil,
                           conversationID: conversation!)
     }
 }

@@ -2,7 +2,10 @@ import Vapor
 
 /// Security headers on every answer: a Content-Security-Policy that allows only Primer's own
 /// scripts, styles and connections (no inline scripts), no MIME sniffing, a strict referrer
-/// policy and no framing. `/widget.js` may be loaded by other sites.
+/// policy and no framing. `/widget.js` may be loaded by other sites. Answers that carry tokens
+/// or a reader's data (`/api/v1/auth/*`, `/api/v1/profile`, `/api/v1/account`, the account pages,
+/// and any answer setting a cookie) get `Cache-Control: no-store` and `Pragma: no-cache`
+/// (RFC 6749 §5.1), so no browser or proxy cache keeps them.
 struct SecurityHeadersMiddleware: Middleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
@@ -19,7 +22,21 @@ struct SecurityHeadersMiddleware: Middleware {
             for (name, value) in headers where !response.headers.contains(name: name) {
                 response.headers.replaceOrAdd(name: name, value: value)
             }
+            if Self.isPrivate(request.url.path) || response.headers.contains(name: .setCookie) {
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+                response.headers.replaceOrAdd(name: .pragma, value: "no-cache")
+            }
             return response
         }
+    }
+
+    /// Paths whose answers hold tokens or a reader's own data.
+    static func isPrivate(_ path: String) -> Bool {
+        for prefix in ["/api/v1/auth", "/api/v1/profile", "/api/v1/account", "/profile", "/signin", "/signup", "/signout"]
+        where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            if rest.isEmpty || rest.hasPrefix("/") { return true }
+        }
+        return false
     }
 }

@@ -12,9 +12,9 @@ enum DevelopmentSecret {
             logger.warning("BETTER_AUTH_SECRET is not set: using the development secret in \(url.path). Set it in production.")
             return existing
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.ensureDirectory(directory)
         let secret = RefreshTokens.random(byteCount: 48)
-        FileManager.default.createFile(atPath: url.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        try PrivateFiles.write(Data(secret.utf8), to: url.path)
         logger.warning("BETTER_AUTH_SECRET is not set: generated a development secret in \(url.path). Set it in production.")
         return secret
     }

@@ -42,7 +42,7 @@ struct SiteController: RouteCollection {
 
     @Sendable
     func search(req: Request) async throws -> Response {
-        let query = String((req.query[String.self, at: "q"] ?? "").trimmingWhitespace().prefix(200))
+        let query = TextLimit.search.truncating((req.query[String.self, at: "q"] ?? "").trimmingWhitespace())
         let results = query.isEmpty ? [] : BookSearch.results(for: query, limit: 10, in: req.primer.library.snapshot)
         return BookPages.search(frame: await req.frame(title: "Search"), query: query, results: results).response()
     }
@@ -210,7 +210,6 @@ struct SiteController: RouteCollection {
 
     /// A local path to go to after signing in (never another site).
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/" }
-        return next
+        LocalRedirect.path(next)
     }
 }

@@ -137,7 +137,7 @@ func withServer(
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        guard let port = app.http.server.shared.localAddress?.port else { throw TestSetupError("no port") }
+        guard let port = app.primerServer.localAddress?.port else { throw TestSetupError("no port") }
         server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
     } catch {
         try? await app.asyncShutdown()

@@ -1,0 +1,55 @@
+import NIOConcurrencyHelpers
+import Vapor
+
+/// A `text/event-stream` answer (server-sent events). While the producer is quiet for
+/// `SSE_HEARTBEAT_SECONDS`, a comment line (`: keep-alive`) is sent, so proxies keep the
+/// stream open and a client that left is noticed by the failed write (which ends the stream
+/// and cancels the producer).
+enum EventStreamResponse {
+    static func make(_ request: Request, produce: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {
+        let response = Response(status: .ok, headers: [
+            "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+        ])
+        let interval = Duration.milliseconds(Int64(request.primer.settings.httpTimeouts.sseHeartbeat * 1000))
+        response.stream { writer in
+            let guarded = HeartbeatWriter(writer)
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    try await guarded.heartbeat(ifQuietFor: interval)
+                }
+            }
+            defer { heartbeat.cancel() }
+            try await withTaskCancellationHandler {
+                try await produce(guarded)
+            } onCancel: {
+                heartbeat.cancel()
+            }
+        }
+        return response
+    }
+}
+
+/// Passes writes through one at a time and sends heartbeats between them; nothing after `.end`.
+private actor HeartbeatWriter: AsyncBodyStreamWriter {
+    private let writer: any AsyncBodyStreamWriter
+    private var lastWrite = ContinuousClock.now
+    private var ended = false
+
+    init(_ writer: any AsyncBodyStreamWriter) {
+        self.writer = writer
+    }
+
+    func write(_ result: BodyStreamResult) async throws {
+        guard !ended else { return }
+        if case .buffer = result {} else { ended = true }
+        lastWrite = .now
+        try await writer.write(result)
+    }
+
+    func heartbeat(ifQuietFor interval: Duration) async throws {
+        guard !ended, ContinuousClock.now - lastWrite >= interval else { return }
+        lastWrite = .now
+        try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n")))
+    }
+}
