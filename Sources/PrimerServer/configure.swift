@@ -23,7 +23,9 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         privatePaths += [URL(fileURLWithPath: settings.dataDirectory).path, settings.dataDirectory + "/secret.key"]
     }
     PrivateFiles.warnIfOpen(privatePaths, logger: app.logger)
-    let writes = WriteGate(serialise: choice.isSQLite)
+    var fileWatch: DatabaseFileWatch?
+    if case .sqlite(let path) = choice { fileWatch = DatabaseFileWatch(path: path) }
+    let writes = WriteGate(serialise: choice.isSQLite, fileWatch: fileWatch)
     let (embedder, retrievalNote) = EmbedderChoice.make(settings)
     app.primer = PrimerServices(
         settings: settings,

@@ -117,6 +117,20 @@ import Testing
         }
     }
 
+    /// A hostile text (one "word" of a million combining marks) is read only up to the cap:
+    /// the ids are those of its capped prefix, so the work is bounded whatever its length.
+    @Test func onlyTheFirstScalarsOfAHugeTextAreRead() throws {
+        let tokenizer = try Self.tokenizer()
+        let huge = "servo " + String(repeating: "a\u{0301}\u{0302}\u{0303}", count: 250_000)
+        let cap = WordPieceTokenizer.maxLength * WordPieceTokenizer.scalarsPerToken
+        let prefix = String(String.UnicodeScalarView(huge.unicodeScalars.prefix(cap)))
+        #expect(tokenizer.tokenize(huge) == tokenizer.tokenize(prefix))
+        #expect(tokenizer.tokenize(huge, maxLength: 128) == tokenizer.tokenize(String(String.UnicodeScalarView(huge.unicodeScalars.prefix(128 * WordPieceTokenizer.scalarsPerToken))), maxLength: 128))
+        // Ordinary long text is unaffected: its 256 tokens come long before the cap.
+        let prose = String(repeating: "The servo holds its angle against the load. ", count: 400)
+        #expect(tokenizer.tokenize(prose) == Array(tokenizer.tokenize(prose, maxLength: 10_000).prefix(255)) + [102])
+    }
+
     @Test func exactlyFullTextIsNotTruncated() throws {
         let tokenizer = try Self.tokenizer()
         let text = Array(repeating: "robot", count: 254).joined(separator: " ")

@@ -104,16 +104,27 @@ import Vapor
             _ = try await server.send(.POST, "/api/v1/auth/refresh", json: ["refresh_token": reader.refreshToken])
             _ = try await server.send(.GET, "/api/v1/profile?token=\(reader.accessToken)", token: reader.accessToken)
             _ = try await server.send(.POST, "/api/v1/auth/signin", json: ["email": reader.email, "password": "Wrong#" + password])
+            // The site's form sign-in (Set-Cookie), then a page and a cookie refresh with the session cookies.
+            let form = try await server.send(.POST, "/signin", body: "email=\(reader.email.replacingOccurrences(of: "@", with: "%40"))&password=\(password)",
+                                             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Origin", server.baseURL)])
+            let cookies = form.headers[.setCookie].map { String($0.prefix { $0 != ";" }) }
+            #expect(cookies.count == 2)
+            _ = try await server.send(.GET, "/profile", headers: [("Cookie", cookies.joined(separator: "; "))])
+            _ = try await server.send(.GET, "/profile", headers: [("Cookie", cookies.filter { $0.hasPrefix("primer_refresh") }[0])])
             let lines = server.logs.all
+            #expect(lines.contains { $0.hasPrefix("debug Running query") && $0.contains("filters=") }, "trace/debug lines were not captured")
             let requestLines = lines.filter { $0.hasPrefix("info request ") }
-            #expect(requestLines.count == 5)
+            #expect(requestLines.count == 8)
             for line in requestLines {
                 #expect(line.contains("method=") && line.contains("path=/") && line.contains("status=") && line.contains("duration_ms=") && line.contains("request_id="))
             }
             #expect(requestLines.contains { $0.contains("path=/api/v1/auth/signin") && $0.contains("status=401") })
             let hash = try await server.sql.raw("SELECT password_hash FROM users").first()?.decode(column: "password_hash", as: String.self) ?? "?"
+            let tokenHashes = try await server.sql.raw("SELECT token_hash FROM refresh_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
+            let cookieValues = cookies.map { String($0.drop { $0 != "=" }.dropFirst()) }
+            #expect(!tokenHashes.isEmpty && cookieValues.count == 2)
             for line in lines {
-                for secret in [password, reader.accessToken, reader.refreshToken, hash, testSecret] {
+                for secret in [password, reader.accessToken, reader.refreshToken, hash, testSecret, reader.email] + tokenHashes + cookieValues {
                     #expect(!line.contains(secret), "log line leaks a secret: \(line)")
                 }
             }
@@ -152,6 +163,12 @@ import Vapor
         #"{"password": "Hunter#22"}"#,
         "hash $2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
         "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+        "Cookie: primer_refresh=s3cr3tvalue; primer_access=abc.def.ghi",
+        #"["cookie": "theme=dark; primer_refresh=s3cr3tvalue"]"#,
+        "set-cookie: primer_access=abc.def.ghi; Path=/; HttpOnly",
+        "headers=[(\"Set-Cookie\", \"primer_refresh=s3cr3tvalue; Max-Age=604800\")]",
+        "authorization: Basic s3cr3tvalue",
+        "token_hash = s3cr3tvalue",
     ])
     func secretsAreMasked(text: String) {
         let clean = RedactingLogHandler.redact(text)

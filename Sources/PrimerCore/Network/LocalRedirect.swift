@@ -2,12 +2,13 @@
 public enum LocalRedirect {
     /// `next` if it is a same-origin path, else `/`. Accepted: starts with exactly one `/`, no
     /// backslash, no control or whitespace character, no `//` and no scheme, checked on the
-    /// text as given and again after percent-decoding (twice, for double encoding) and
-    /// resolving `.`/`..` segments. Look-alike slashes (e.g. `／`, `∕`, `⁄`) are refused too.
+    /// text as given and on its path again after percent-decoding (twice, for double encoding)
+    /// and resolving `.`/`..` segments. Look-alike slashes (e.g. `／`, `∕`, `⁄`) are refused too.
     public static func path(_ next: String?) -> String {
-        guard let next, !next.isEmpty, next.utf8.count <= 2048 else { return "/" }
-        var forms = [next]
-        var decoded = next
+        guard let next, !next.isEmpty, next.utf8.count <= 2048, isSafe(next) else { return "/" }
+        // Decoded forms are checked on the path only: `?q=a%20b` is an ordinary query.
+        var forms: [String] = []
+        var decoded = String(next.prefix { $0 != "?" && $0 != "#" })
         for _ in 0..<2 {
             guard let once = percentDecoded(decoded) else { return "/" }
             if once == decoded { break }

@@ -6,7 +6,8 @@ public enum Interests {
 
     /// Normalises `raw` or throws the first problem found.
     public static func normalize(_ raw: [String]) throws(FieldProblem) -> [String] {
-        if raw.count > maxCount { throw FieldProblem("must have at most \(maxCount) items") }
+        // Duplicates collapse, but the list as sent is bounded too (a million copies of one topic is not 1 topic).
+        if raw.count > maxCount * 2 { throw FieldProblem("must have at most \(maxCount) items") }
         var seen = Set<String>()
         var result: [String] = []
         for (index, item) in raw.enumerated() {

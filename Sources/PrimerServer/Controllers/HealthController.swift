@@ -12,6 +12,8 @@ struct HealthController: RouteCollection {
     struct HealthResponse: Content {
         let status: String
         let database: String
+        /// Why the database is down, when known (e.g. its file was deleted under the server).
+        let detail: String?
         let version: String
         let retrieval: Retrieval
     }
@@ -27,7 +29,10 @@ struct HealthController: RouteCollection {
     @Sendable
     func health(req: Request) async throws -> Response {
         var databaseUp = false
-        if let sql = req.db as? any SQLDatabase {
+        var problem: String?
+        if let fileProblem = req.primer.writes.fileWatch?.check() {
+            problem = fileProblem.description
+        } else if let sql = req.db as? any SQLDatabase {
             do {
                 try await sql.raw("SELECT 1").run()
                 databaseUp = true
@@ -38,7 +43,8 @@ struct HealthController: RouteCollection {
         let engine = req.primer.library.snapshot.engine
         let retrieval = Retrieval(mode: engine.defaultMode.rawValue, embedder: engine.embedder?.identifier, vectors: engine.dense?.count ?? 0,
                                   note: req.primer.retrievalNote.withLockedValue { $0 })
-        let body = HealthResponse(status: databaseUp ? "ok" : "degraded", database: databaseUp ? "ok" : "down", version: PrimerVersion.current,
+        let body = HealthResponse(status: databaseUp ? "ok" : "degraded", database: databaseUp ? "ok" : "down", detail: problem,
+                                  version: PrimerVersion.current,
                                   retrieval: retrieval)
         return try await body.encodeResponse(status: databaseUp ? .ok : .serviceUnavailable, for: req)
     }

@@ -84,7 +84,7 @@ struct QueryController: RouteCollection {
         }
         query.helpful = body.helpful
         query.feedbackComment = comment?.isEmpty == false ? comment : nil
-        try await query.save(on: req.db)
+        try await req.primer.writes.serialised { try await query.save(on: req.db) }
         return MessageResponse(message: "Thanks for the feedback")
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 
-/// Wraps a log handler so that secrets never reach the logs, whatever the level: SQL bind
-/// values and query inputs are dropped, and bearer tokens, JWTs, bcrypt hashes and
-/// `token=`/`password=` values in messages and metadata are masked.
+/// Wraps a log handler so that secrets never reach the logs, whatever the level (trace
+/// included): SQL bind values, query inputs and the values compared in query filters (emails,
+/// token hashes) are dropped, and bearer tokens, JWTs, bcrypt hashes, `Cookie`/`Set-Cookie`
+/// and `Authorization` header values and `token=`/`password=` values in messages and metadata
+/// are masked.
 public struct RedactingLogHandler: LogHandler {
     private var wrapped: any LogHandler
 
@@ -32,17 +34,38 @@ public struct RedactingLogHandler: LogHandler {
                     source: String, file: String, function: String, line: UInt) {
         let merged = self.metadata.merging(metadata ?? [:]) { _, call in call }
         let cleanMetadata = merged.isEmpty ? nil : Logger.Metadata(uniqueKeysWithValues: merged.map { key, value in
-            (key, Self.droppedKeys.contains(key) ? .string("<redacted>") : .string(Self.redact("\(value)")))
+            if Self.droppedKeys.contains(key) { return (key, .string("<redacted>")) }
+            if Self.filterKeys.contains(key) { return (key, .string(Self.redact("\(Self.withoutComparedValues(value))"))) }
+            return (key, .string(Self.redact("\(value)")))
         })
         wrapped.log(level: level, message: "\(Self.redact(message.description))", metadata: cleanMetadata,
                     source: source, file: file, function: function, line: line)
     }
 
+    /// Metadata keys holding query filters (FluentKit's "Running query" lines at debug), whose
+    /// compared values are e.g. an email or a refresh token's hash.
+    static let filterKeys: Set<String> = ["filters", "joins"]
+
+    /// `value` with every `"value": …` entry of its dictionaries replaced.
+    static func withoutComparedValues(_ value: Logger.MetadataValue) -> Logger.MetadataValue {
+        switch value {
+        case .dictionary(let entries):
+            .dictionary(entries.reduce(into: [:]) { result, entry in
+                result[entry.key] = entry.key == "value" ? .string("<redacted>") : withoutComparedValues(entry.value)
+            })
+        case .array(let items): .array(items.map(withoutComparedValues))
+        case .string, .stringConvertible: value
+        }
+    }
+
     private static let patterns: [NSRegularExpression] = [
+        #"(?i)((?:set-)?cookie["']?\s*[:=]\s*\[?\s*["']?)[^"'\]\r\n]+"#,  // Cookie / Set-Cookie header values
+        #"(?i)(primer_(?:access|refresh)=)[^;\s"',\]]+"#,  // session cookies anywhere else
+        #"(?i)(authorization["']?\s*[:=]\s*\[?\s*["']?)[^"'\]\r\n]+"#,  // Authorization header values (any scheme)
         #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"#,  // Authorization headers
         #"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"#,  // JWTs
         #"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}"#,  // bcrypt hashes
-        #"(?i)((?:token|password|secret)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',;}]+"#,  // token=…, "password": …
+        #"(?i)((?:token|password|secret)\w*[\"']?\s*[=:]\s*[\"']?)[^\s&\"',;}]+"#,  // token=…, "password": …
     ].map { try! NSRegularExpression(pattern: $0) }
 
     /// `text` with every secret-looking part replaced by `<redacted>`.

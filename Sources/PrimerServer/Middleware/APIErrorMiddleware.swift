@@ -38,6 +38,10 @@ struct APIErrorMiddleware: Middleware {
             return translate(decoding)
         case let abort as any AbortError:
             return translate(abort)
+        case let problem as DatabaseFileWatch.Problem:
+            logger.critical("Refusing writes: \(problem.description). Restore the file or restart the server.")
+            return APIError(status: .serviceUnavailable, code: "database_unavailable",
+                            detail: "The database is unavailable; nothing was saved. Please try again later")
         case _ where DatabaseAvailability.isUnavailable(error):
             logger.warning("Database unavailable: \(String(reflecting: type(of: error)))")
             var unavailable = APIError(status: .serviceUnavailable, code: "database_unavailable",
