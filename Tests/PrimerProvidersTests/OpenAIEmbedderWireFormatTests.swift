@@ -286,7 +286,7 @@ import Testing
         caller.cancel()
         let result = await caller.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(await server.log.waitForEarlyDisconnect(within: .seconds(5)))
+        #expect(await server.log.waitForEarlyDisconnect(within: .seconds(60)))
     }
 
     @Test func aRefusedConnectionIsATransportError() async throws {

@@ -261,3 +261,29 @@ extension String {
         }
     }
 }
+
+/// Issue 10, item 10: what the OpenAPI document promises, the server does.
+@Suite struct SpecDriftTests {
+    @Test(arguments: TestDatabase.allCases)
+    func methodsAPathDoesNotServeAre405(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            let trace = try await server.send(.TRACE, "/health")
+            #expect(trace.status == .methodNotAllowed && trace.code == "method_not_allowed")
+            let delete = try await server.send(.DELETE, "/api/v1/book")
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers.first(name: .allow) == "GET, HEAD")
+            let page = try await server.send(.PUT, "/api/v1/book/pages/intro")
+            #expect(page.status == .methodNotAllowed)
+            #expect(try await server.send(.GET, "/api/v1/nothing-here").status == .notFound)
+            #expect(try await server.send(.TRACE, "/api/v1/nothing-here").status == .methodNotAllowed)
+        }
+    }
+
+    @Test(arguments: ["limit=", "limit=x", "limit=0", "limit=21", "limit=%20"])
+    func badSearchLimitsAre400(query: String) async throws {
+        try await withServer(.sqlite) { server in
+            let response = try await server.send(.GET, "/api/v1/search?q=servo&\(query)")
+            #expect(response.status == .badRequest && response.fields["limit"] != nil)
+        }
+    }
+}

@@ -7,6 +7,9 @@ import Vapor
 struct APIErrorMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).flatMapErrorThrowing { error in
+            if request.route == nil, (error as? any AbortError)?.status == .notFound, let notAllowed = MethodNotAllowed.error(for: request) {
+                return Self.response(for: notAllowed)
+            }
             var logger = request.application.logger
             logger[metadataKey: "request_id"] = .string(request.id)
             return Self.response(for: Self.translate(error, logger: logger))
