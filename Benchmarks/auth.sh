@@ -5,6 +5,8 @@
 #
 #   Benchmarks/auth.sh            # full run (~3 minutes plus the first release build)
 #   DURATION=5s Benchmarks/auth.sh
+#   BASELINE_BIN=/path/to/older/primer Benchmarks/auth.sh   # also measures an older build's
+#                                  # GET /profile in the same run (regression check)
 #
 # Measures: authenticated GET /api/v1/profile at 50 and 1000 connections (req/s, p50, p99,
 # errors), sign-in throughput (16 connections), and GET /health latency while 16 sign-ins run
@@ -15,6 +17,8 @@ root=$(pwd)
 DURATION=${DURATION:-10s}
 PRIMER_PORT=${PRIMER_PORT:-8081}
 PEER_PORT=${PEER_PORT:-8002}
+BASELINE_PORT=${BASELINE_PORT:-8083}
+BASELINE_BIN=${BASELINE_BIN:-}
 peer_dir="$root/../shared/peers/seed-fastapi"
 work=$(mktemp -d /tmp/primer-bench.XXXXXX)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -32,27 +36,42 @@ cleanup() {
 }
 trap cleanup EXIT
 
+start_primer() {  # binary port name
+  (cd "$work" && env -i PATH="$PATH" HOME="$HOME" PRIMER_DATA_DIR="$work/data-$3" LOG_LEVEL=warning \
+    BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" EMBEDDING_PROVIDER=none \
+    RATE_LIMIT_DEFAULT=100000000/minute RATE_LIMIT_SIGNIN=100000000/minute RATE_LIMIT_SIGNUP=100000000/minute \
+    "$1" serve --env production --hostname 127.0.0.1 --port "$2" >"$work/$3.log" 2>&1) &
+  pids+=($!)
+}
 echo "==> Starting Primer on :$PRIMER_PORT and the FastAPI peer on :$PEER_PORT"
-(cd "$work" && env -i PATH="$PATH" HOME="$HOME" PRIMER_DATA_DIR="$work/data" LOG_LEVEL=warning \
-  BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" \
-  RATE_LIMIT_DEFAULT=100000000/minute RATE_LIMIT_SIGNIN=100000000/minute RATE_LIMIT_SIGNUP=100000000/minute \
-  "$bin" serve --env production --hostname 127.0.0.1 --port "$PRIMER_PORT" >"$work/primer.log" 2>&1) &
-pids+=($!)
+start_primer "$bin" "$PRIMER_PORT" primer
+ports=("$PRIMER_PORT" "$PEER_PORT")
+if [ -n "$BASELINE_BIN" ]; then
+  echo "==> Starting the baseline build $BASELINE_BIN on :$BASELINE_PORT"
+  start_primer "$BASELINE_BIN" "$BASELINE_PORT" baseline
+  ports+=("$BASELINE_PORT")
+fi
 peer_pid=$(PORT=$PEER_PORT DATABASE_URL="sqlite:///$work/peer.db" "$peer_dir/run.sh")
 pids+=("$peer_pid")
-for port in "$PRIMER_PORT" "$PEER_PORT"; do
+for port in "${ports[@]}"; do
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   curl -fs "http://127.0.0.1:$port/health" >/dev/null || { echo "server on :$port did not start"; cat "$work"/*.log /tmp/seed-fastapi.log 2>/dev/null; exit 1; }
 done
 
-export BENCH_EMAIL="bench@example.com" BENCH_PASSWORD="Bench!Pass123"
-signup='{"email":"'$BENCH_EMAIL'","password":"'$BENCH_PASSWORD'","software_experience":"Intermediate","hardware_experience":"Basic","interests":["humanoids"]}'
-token() {
-  curl -fs -X POST "http://127.0.0.1:$1/api/v1/auth/signup" -H 'Content-Type: application/json' -d "$signup" |
+export BENCH_PASSWORD="Bench!Pass123" BENCH_READERS=16
+signup() {  # port index → the access token
+  local body='{"email":"bench'$2'@example.com","password":"'$BENCH_PASSWORD'","software_experience":"Intermediate","hardware_experience":"Basic","interests":["humanoids"]}'
+  curl -fs -X POST "http://127.0.0.1:$1/api/v1/auth/signup" -H 'Content-Type: application/json' -d "$body" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
-primer_token=$(token "$PRIMER_PORT")
-peer_token=$(token "$PEER_PORT")
+# Primer's lockout checks at most 10 sign-ins of one account at once, so its sign-in run spreads
+# over 16 accounts; the peer (no such rule, and a sign-up limit) signs in one.
+for port in "$PRIMER_PORT" ${BASELINE_BIN:+"$BASELINE_PORT"}; do
+  for i in $(seq 1 $((BENCH_READERS - 1))); do signup "$port" "$i" >/dev/null; done
+done
+primer_token=$(signup "$PRIMER_PORT" 0)
+peer_token=$(signup "$PEER_PORT" 0)
+[ -n "$BASELINE_BIN" ] && baseline_token=$(signup "$BASELINE_PORT" 0)
 
 # wrk's summary → "req/s p50 p99 errors"
 summarise() {
@@ -75,23 +94,27 @@ echo "==> GET /api/v1/profile (authenticated)"
 for conns in 50 1000; do
   result[primer_profile_$conns]=$(run_wrk "primer-profile-$conns" "$PRIMER_PORT" "$conns" -H "Authorization: Bearer $primer_token" "http://127.0.0.1:$PRIMER_PORT/api/v1/profile")
   result[peer_profile_$conns]=$(run_wrk "peer-profile-$conns" "$PEER_PORT" "$conns" -H "Authorization: Bearer $peer_token" "http://127.0.0.1:$PEER_PORT/api/v1/profile")
+  if [ -n "$BASELINE_BIN" ]; then
+    result[baseline_profile_$conns]=$(run_wrk "baseline-profile-$conns" "$BASELINE_PORT" "$conns" -H "Authorization: Bearer $baseline_token" "http://127.0.0.1:$BASELINE_PORT/api/v1/profile")
+  fi
 done
 
 echo "==> POST /api/v1/auth/signin (bcrypt cost 12, 16 connections)"
 result[primer_signin]=$(run_wrk primer-signin "$PRIMER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PRIMER_PORT/api/v1/auth/signin")
-result[peer_signin]=$(run_wrk peer-signin "$PEER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PEER_PORT/api/v1/auth/signin")
+result[peer_signin]=$(BENCH_READERS=1 run_wrk peer-signin "$PEER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PEER_PORT/api/v1/auth/signin")
 
 echo "==> GET /health while 16 sign-ins run in parallel"
 for who in primer peer; do
   port=$PRIMER_PORT; [ "$who" = peer ] && port=$PEER_PORT
-  wrk -t1 -c16 -d"$DURATION" -s Benchmarks/signin.lua "http://127.0.0.1:$port/api/v1/auth/signin" >"$work/$who-bg-signin.txt" 2>&1 &
+  readers=$BENCH_READERS; [ "$who" = peer ] && readers=1
+  BENCH_READERS=$readers wrk -t1 -c16 -d"$DURATION" -s Benchmarks/signin.lua "http://127.0.0.1:$port/api/v1/auth/signin" >"$work/$who-bg-signin.txt" 2>&1 &
   bg=$!
   result[${who}_health]=$(run_wrk "$who-health" "$port" 1 "http://127.0.0.1:$port/health")
   wait "$bg" || true
 done
 
 row() { read -r rps p50 p99 errors <<<"$2"; printf "| %-44s | %12s | %9s | %9s | %6s |\n" "$1" "$rps" "$p50" "$p99" "$errors"; }
-ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0); print(f'{a/b:.1f}x' if b else 'n/a')"; }
+ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0); print(f'{a/b:.2f}x' if b else 'n/a')"; }
 {
   echo
   echo "Benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $DURATION per run, SQLite for both"
@@ -102,11 +125,18 @@ ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0
   row "peer   GET /profile, 50 conns" "${result[peer_profile_50]}"
   row "primer GET /profile, 1000 conns" "${result[primer_profile_1000]}"
   row "peer   GET /profile, 1000 conns" "${result[peer_profile_1000]}"
+  if [ -n "$BASELINE_BIN" ]; then
+    row "baseline GET /profile, 50 conns" "${result[baseline_profile_50]}"
+    row "baseline GET /profile, 1000 conns" "${result[baseline_profile_1000]}"
+  fi
   row "primer POST /signin, 16 conns" "${result[primer_signin]}"
   row "peer   POST /signin, 16 conns" "${result[peer_signin]}"
   row "primer GET /health during 16 signins" "${result[primer_health]}"
   row "peer   GET /health during 16 signins" "${result[peer_health]}"
   echo
   echo "profile ratio primer/peer: 50 conns $(ratio "${result[primer_profile_50]}" "${result[peer_profile_50]}"), 1000 conns $(ratio "${result[primer_profile_1000]}" "${result[peer_profile_1000]}"); signin ratio $(ratio "${result[primer_signin]}" "${result[peer_signin]}")"
+  if [ -n "$BASELINE_BIN" ]; then
+    echo "profile ratio primer/baseline: 50 conns $(ratio "${result[primer_profile_50]}" "${result[baseline_profile_50]}"), 1000 conns $(ratio "${result[primer_profile_1000]}" "${result[baseline_profile_1000]}")"
+  fi
 } | tee "$work/summary.md"
 mkdir -p "$root/artifacts/bench-auth" && cp "$work"/*.txt "$work/summary.md" "$root/artifacts/bench-auth/"

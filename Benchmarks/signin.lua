@@ -1,4 +1,13 @@
--- wrk script: POST a sign-in for the benchmark reader (email/password from the environment).
+-- wrk script: POST sign-ins for the benchmark readers, round robin over BENCH_READERS accounts
+-- (bench0@example.com, bench1@…; password from the environment). One account per connection's
+-- worth of concurrency: the lockout lets at most 10 sign-ins of one account be checked at once.
+local readers = tonumber(os.getenv("BENCH_READERS") or "1")
+local password = os.getenv("BENCH_PASSWORD")
+local counter = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = string.format('{"email": "%s", "password": "%s"}', os.getenv("BENCH_EMAIL"), os.getenv("BENCH_PASSWORD"))
+request = function()
+  counter = counter + 1
+  local body = string.format('{"email": "bench%d@example.com", "password": "%s"}', counter % readers, password)
+  return wrk.format(nil, nil, nil, body)
+end
