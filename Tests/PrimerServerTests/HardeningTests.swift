@@ -287,3 +287,14 @@ extension String {
         }
     }
 }
+
+extension SpecDriftTests {
+    @Test func theAllowHeaderTellsTheTwoPageRoutesApart() async throws {
+        try await withServer(.sqlite) { server in
+            let page = try await server.send(.OPTIONS, "/api/v1/book/pages/intro")
+            #expect(page.headers.first(name: .allow) == "GET, HEAD")
+            let personalize = try await server.send(.PUT, "/api/v1/book/pages/intro/personalize")
+            #expect(personalize.status == .methodNotAllowed && personalize.headers.first(name: .allow) == "POST")
+        }
+    }
+}

@@ -91,12 +91,14 @@ import Testing
             #expect(blank.status == .badRequest && blank.fields["interests"] != nil)
             let long = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody(extra: ["interests": [String(repeating: "a", count: 51)]]))
             #expect(long.status == .badRequest && long.fields["interests"] != nil)
-            // 12 entries that collapse to 10 distinct topics are fine.
-            let topics = (0..<10).map { "Topic \($0)" } + ["topic 1", "TOPIC 2"]
+            // 10 entries, two of them repeats, collapse to 8 topics; 11 entries are too many even when they repeat.
+            let topics = (0..<8).map { "Topic \($0)" } + ["topic 1", "TOPIC 2"]
             let ok = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody(extra: ["interests": topics]))
             #expect(ok.status == .created)
             let profile = (ok.json["user"] as? [String: Any])?["profile"] as? [String: Any]
-            #expect((profile?["interests"] as? [String])?.count == 10)
+            #expect((profile?["interests"] as? [String])?.count == 8)
+            let repeats = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody(extra: ["interests": Array(repeating: "ROS", count: 11)]))
+            #expect(repeats.status == .badRequest && repeats.fields["interests"] == "must have at most 10 items")
         }
     }
 
@@ -105,7 +107,7 @@ import Testing
         try await withServer(db) { server in
             _ = try await server.signUp(email: "same@example.com")
             let again = try await server.send(.POST, "/api/v1/auth/signup", json: signupBody(email: "SAME@example.com "))
-            #expect(again.status == .badRequest)
+            #expect(again.status == .conflict)
             #expect(again.code == "email_taken")
         }
     }
@@ -123,7 +125,7 @@ import Testing
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.filter { $0.0 == 201 }.count == 1)
-            #expect(statuses.filter { $0.0 == 400 && $0.1 == "email_taken" }.count == 19)
+            #expect(statuses.filter { $0.0 == 409 && $0.1 == "email_taken" }.count == 19)
             let rows = try await server.sql.raw("SELECT COUNT(*) AS n FROM users").first()
             #expect(try rows?.decode(column: "n", as: Int.self) == 1)
         }

@@ -1,4 +1,4 @@
-/// A reader's interests: at most 10 topics, each 1–50 characters (Unicode scalars) after trimming, with
+/// A reader's interests: at most 10 entries, each 1–50 characters (Unicode scalars) after trimming, with
 /// case-insensitive duplicates collapsed (the first spelling wins).
 public enum Interests {
     public static let maxCount = 10
@@ -6,8 +6,8 @@ public enum Interests {
 
     /// Normalises `raw` or throws the first problem found.
     public static func normalize(_ raw: [String]) throws(FieldProblem) -> [String] {
-        // Duplicates collapse, but the list as sent is bounded too (a million copies of one topic is not 1 topic).
-        if raw.count > maxCount * 2 { throw FieldProblem("must have at most \(maxCount) items") }
+        // Counted as sent (before duplicates collapse): a million copies of one topic are not one topic.
+        if raw.count > maxCount { throw FieldProblem("must have at most \(maxCount) items") }
         var seen = Set<String>()
         var result: [String] = []
         for (index, item) in raw.enumerated() {

@@ -10,7 +10,7 @@ struct Accounts {
 
     private var services: PrimerServices { request.primer }
 
-    /// Creates the user, their profile and a first session; 400 `email_taken` for a used address.
+    /// Creates the user, their profile and a first session; 409 `email_taken` for a used address.
     func signUp(email: EmailAddress, password: String, profile readerProfile: ReaderProfile, name: String?) async throws -> AuthResponse {
         let email = email.value
         if try await User.query(on: request.db).filter(\.$email == email).first() != nil { throw APIError.emailTaken }

@@ -56,7 +56,7 @@ struct QueryService {
 
         let snapshot = services.library.snapshot
         if let chapter = input.chapter, snapshot.book.page(slug: chapter) == nil {
-            throw APIError.invalidRequest("No page with slug '\(chapter)'", fields: ["chapter": "is not a page of the book"])
+            throw APIError.notFound("No page with slug '\(chapter)'")
         }
         let (conversationID, history) = try await conversation(input.conversationID, userID: userID)
 

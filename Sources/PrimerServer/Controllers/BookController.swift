@@ -7,8 +7,10 @@ struct BookController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let book = routes.grouped("book")
         book.get(use: tableOfContents)
-        book.get("pages", "**", use: page)
+        // Slugs contain slashes, so both are catch-alls; their `Allow` answers tell them apart by the last part.
+        book.get("pages", "**", use: page).userInfo[MethodNotAllowed.lastPartKey] = MethodNotAllowed.LastPart.not("personalize")
         book.grouped(ReaderAuthMiddleware()).post("pages", "**", use: personalize)
+            .userInfo[MethodNotAllowed.lastPartKey] = MethodNotAllowed.LastPart.is("personalize")
         routes.get("search", use: search)
     }
 

@@ -33,7 +33,7 @@ struct QueryRequest: Content {
             return value.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         }
         let conversation = failure.check("conversation_id") { () throws(FieldProblem) in
-            guard let raw = conversation_id, !raw.isEmpty else { return UUID?.none }
+            guard let raw = conversation_id else { return UUID?.none }
             guard let id = UUID(uuidString: raw) else { throw FieldProblem("must be a UUID") }
             return id
         }

@@ -30,7 +30,7 @@ struct APIError: Error, Sendable {
     static let invalidRefreshToken = unauthorized("invalid_refresh_token", "The refresh token is invalid or expired")
     static let refreshTokenReused = unauthorized("refresh_token_reused", "This refresh token was already used; the session has been ended for safety. Please sign in again")
     static let accountDisabled = APIError(status: .forbidden, code: "account_disabled", detail: "This account has been disabled")
-    static let emailTaken = APIError(status: .badRequest, code: "email_taken", detail: "An account with this email already exists",
+    static let emailTaken = APIError(status: .conflict, code: "email_taken", detail: "An account with this email already exists",
                                      fields: ["email": "is already registered"])
     static func notFound(_ detail: String) -> APIError {
         APIError(status: .notFound, code: "not_found", detail: detail)

@@ -3,11 +3,25 @@ import Vapor
 /// 405 instead of 404 when the path exists but not for this method (with `Allow` listing the
 /// methods it has), and always for TRACE and CONNECT, which Primer never serves.
 enum MethodNotAllowed {
+    /// A catch-all route's rule on the last path component (in `Route.userInfo[lastPartKey]`),
+    /// when two catch-alls on one path serve different methods.
+    enum LastPart: Sendable {
+        case `is`(String)
+        case not(String)
+    }
+
+    static let lastPartKey = "primer.lastPart"
+
     /// The methods `request`'s path answers to, if the router had no route for its method.
     static func allowedMethods(for request: Request) -> [HTTPMethod] {
         let parts = request.url.path.split(separator: "/").map(String.init)
         var methods: [HTTPMethod] = []
         for route in request.application.routes.all where matches(route.path, parts) && !methods.contains(route.method) {
+            switch route.userInfo[lastPartKey] as? LastPart {
+            case .is(let last)?: if parts.last != last { continue }
+            case .not(let last)?: if parts.last == last { continue }
+            case nil: break
+            }
             methods.append(route.method)
         }
         if methods.contains(.GET), !methods.contains(.HEAD) { methods.append(.HEAD) }
