@@ -31,7 +31,7 @@ stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; }
 for entry in ${BASELINE_BIN:+"baseline:$BASELINE_BIN"} "current:$current"; do
   name=${entry%%:*} bin=${entry#*:}
   echo "==> $name ($bin)"
-  start "$bin" "$name" 8091 65536
+  start "$bin" "$name" 8091 "$(ulimit -Hn)"
   python3 Benchmarks/hardening.py lockout 8091
   python3 Benchmarks/hardening.py question 8091
   stop

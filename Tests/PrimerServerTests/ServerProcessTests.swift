@@ -83,7 +83,7 @@ final class PrimerProcess: @unchecked Sendable {
     }
 
     @Test func atTheLimitAcceptBacksOffAndHealthAnswersOnceSlowClientsAreShed() async throws {
-        let server = try PrimerProcess(ulimits: "ulimit -n 64", environment: ["HTTP_HEADER_TIMEOUT_SECONDS": "2"])
+        let server = try PrimerProcess(ulimits: "ulimit -n 64", environment: ["HTTP_HEADER_TIMEOUT_SECONDS": "3"])
         defer { server.stop() }
         let port = try await server.port()
         // 100 clients each send half a request head and wait: more than the server has descriptors for.
@@ -100,6 +100,10 @@ final class PrimerProcess: @unchecked Sendable {
         #expect(answer.hasPrefix("HTTP/1.1 200 OK"), "\(answer)\n\(server.log)")
         #expect(closed)
         #expect(server.log.contains("Cannot accept connections"), "the accept back-off never ran:\n\(server.log)")
+        // Each report counts the failed accepts since the one before (at least a second earlier).
+        // Pausing 250 ms after each makes that a handful; retrying at once makes it hundreds of thousands.
+        let counts = server.log.matches(of: /\((\d+) more since the last report\)/).map { Int($0.1)! }
+        #expect(!counts.isEmpty && counts.allSatisfy { $0 < 1000 }, "accept failures between reports: \(counts)")
         #expect(server.process.isRunning)
         // The slow clients were answered 408 and closed.
         let (shed, shedClosed) = await slow[0].readToEnd()

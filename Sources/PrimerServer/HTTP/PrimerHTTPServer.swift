@@ -8,8 +8,8 @@ import PrimerCore
 import Vapor
 
 /// Primer's HTTP/1.1 server: Vapor's routes and middleware behind a pipeline Primer controls,
-/// so that slow and idle clients are cut off (`ClientTimeoutHandler`), accepting backs off
-/// instead of spinning when the process runs out of file descriptors (`AcceptBackoffHandler`),
+/// so that slow and idle clients are cut off (`ClientTimeoutHandler`), accepting pauses
+/// instead of spinning when the process runs out of file descriptors (`AcceptThrottleHandler`),
 /// streamed answers end when their client leaves, and shutdown lets answers in flight finish.
 /// Vapor's own server exposes no way to add handlers to its connections.
 final class PrimerHTTPServer: Server, Sendable {
@@ -46,9 +46,8 @@ final class PrimerHTTPServer: Server, Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                     // Out of descriptors (EMFILE/ENFILE), accept fails at once and again: wait a
                     // little instead of retrying in a loop that eats a core.
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
+                    try channel.pipeline.syncOperations.addHandler(AcceptThrottleHandler(pause: .milliseconds(250)) { error in
                         acceptErrors.record(error)
-                        return .milliseconds(250)
                     })
                 }
             }
