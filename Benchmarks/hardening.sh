@@ -4,6 +4,7 @@
 # descriptor limit (server CPU and /health latency). Release builds, SQLite, the local model.
 #
 #   BASELINE_BIN=/path/to/older/primer Benchmarks/hardening.sh
+#   SCENARIOS="question" Benchmarks/hardening.sh      # some of: lockout question slow
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -12,6 +13,7 @@ echo "==> Building primer (release)"
 swift build -c release --product primer >/dev/null
 current="$(swift build -c release --show-bin-path)/primer"
 model="${PRIMER_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}"
+scenarios=" ${SCENARIOS:-lockout question slow} "
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -32,10 +34,13 @@ for entry in ${BASELINE_BIN:+"baseline:$BASELINE_BIN"} "current:$current"; do
   name=${entry%%:*} bin=${entry#*:}
   echo "==> $name ($bin)"
   start "$bin" "$name" 8091 "$(ulimit -Hn)"
-  python3 Benchmarks/hardening.py lockout 8091
-  python3 Benchmarks/hardening.py question 8091
+  for scenario in lockout question; do
+    [[ $scenarios == *" $scenario "* ]] && python3 Benchmarks/hardening.py "$scenario" 8091
+  done
   stop
-  start "$bin" "$name-limited" 8092 256
-  python3 Benchmarks/hardening.py slow 8092 "$pid"
-  stop
+  if [[ $scenarios == *" slow "* ]]; then
+    start "$bin" "$name-limited" 8092 256
+    python3 Benchmarks/hardening.py slow 8092 "$pid"
+    stop
+  fi
 done
