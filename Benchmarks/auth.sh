@@ -5,8 +5,9 @@
 #
 #   Benchmarks/auth.sh            # full run (~3 minutes plus the first release build)
 #   DURATION=5s Benchmarks/auth.sh
-#   BASELINE_BIN=/path/to/older/primer Benchmarks/auth.sh   # also measures an older build's
-#                                  # GET /profile in the same run (regression check)
+#   BASELINE_BIN=/path/to/older/primer Benchmarks/auth.sh   # also compares an older build's
+#       GET /profile with this one: ROUNDS (default 7) alternating 5 s runs each, medians
+#       reported (single runs on this shared machine vary by ±15%)
 #
 # Measures: authenticated GET /api/v1/profile at 50 and 1000 connections (req/s, p50, p99,
 # errors), sign-in throughput (16 connections), and GET /health latency while 16 sign-ins run
@@ -19,6 +20,7 @@ PRIMER_PORT=${PRIMER_PORT:-8081}
 PEER_PORT=${PEER_PORT:-8002}
 BASELINE_PORT=${BASELINE_PORT:-8083}
 BASELINE_BIN=${BASELINE_BIN:-}
+ROUNDS=${ROUNDS:-7}
 peer_dir="$root/../shared/peers/seed-fastapi"
 work=$(mktemp -d /tmp/primer-bench.XXXXXX)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -94,10 +96,22 @@ echo "==> GET /api/v1/profile (authenticated)"
 for conns in 50 1000; do
   result[primer_profile_$conns]=$(run_wrk "primer-profile-$conns" "$PRIMER_PORT" "$conns" -H "Authorization: Bearer $primer_token" "http://127.0.0.1:$PRIMER_PORT/api/v1/profile")
   result[peer_profile_$conns]=$(run_wrk "peer-profile-$conns" "$PEER_PORT" "$conns" -H "Authorization: Bearer $peer_token" "http://127.0.0.1:$PEER_PORT/api/v1/profile")
-  if [ -n "$BASELINE_BIN" ]; then
-    result[baseline_profile_$conns]=$(run_wrk "baseline-profile-$conns" "$BASELINE_PORT" "$conns" -H "Authorization: Bearer $baseline_token" "http://127.0.0.1:$BASELINE_PORT/api/v1/profile")
-  fi
 done
+median_rps() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+if [ -n "$BASELINE_BIN" ]; then
+  echo "==> GET /api/v1/profile, this build vs the baseline: $ROUNDS alternating rounds of 5 s"
+  for conns in 50 1000; do
+    : >"$work/compare-current-$conns" ; : >"$work/compare-baseline-$conns"
+    for round in $(seq 1 "$ROUNDS"); do
+      DURATION=5s run_wrk "cmp-current-$conns-$round" "$PRIMER_PORT" "$conns" -H "Authorization: Bearer $primer_token" \
+        "http://127.0.0.1:$PRIMER_PORT/api/v1/profile" | awk '{print $1}' >>"$work/compare-current-$conns"
+      DURATION=5s run_wrk "cmp-baseline-$conns-$round" "$BASELINE_PORT" "$conns" -H "Authorization: Bearer $baseline_token" \
+        "http://127.0.0.1:$BASELINE_PORT/api/v1/profile" | awk '{print $1}' >>"$work/compare-baseline-$conns"
+    done
+    result[compare_current_$conns]=$(median_rps <"$work/compare-current-$conns")
+    result[compare_baseline_$conns]=$(median_rps <"$work/compare-baseline-$conns")
+  done
+fi
 
 echo "==> POST /api/v1/auth/signin (bcrypt cost 12, 16 connections)"
 result[primer_signin]=$(run_wrk primer-signin "$PRIMER_PORT" 16 --timeout 30s -s Benchmarks/signin.lua "http://127.0.0.1:$PRIMER_PORT/api/v1/auth/signin")
@@ -125,10 +139,6 @@ ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0
   row "peer   GET /profile, 50 conns" "${result[peer_profile_50]}"
   row "primer GET /profile, 1000 conns" "${result[primer_profile_1000]}"
   row "peer   GET /profile, 1000 conns" "${result[peer_profile_1000]}"
-  if [ -n "$BASELINE_BIN" ]; then
-    row "baseline GET /profile, 50 conns" "${result[baseline_profile_50]}"
-    row "baseline GET /profile, 1000 conns" "${result[baseline_profile_1000]}"
-  fi
   row "primer POST /signin, 16 conns" "${result[primer_signin]}"
   row "peer   POST /signin, 16 conns" "${result[peer_signin]}"
   row "primer GET /health during 16 signins" "${result[primer_health]}"
@@ -136,7 +146,11 @@ ratio() { python3 -c "a,b=float('$1'.split()[0] or 0),float('$2'.split()[0] or 0
   echo
   echo "profile ratio primer/peer: 50 conns $(ratio "${result[primer_profile_50]}" "${result[peer_profile_50]}"), 1000 conns $(ratio "${result[primer_profile_1000]}" "${result[peer_profile_1000]}"); signin ratio $(ratio "${result[primer_signin]}" "${result[peer_signin]}")"
   if [ -n "$BASELINE_BIN" ]; then
-    echo "profile ratio primer/baseline: 50 conns $(ratio "${result[primer_profile_50]}" "${result[baseline_profile_50]}"), 1000 conns $(ratio "${result[primer_profile_1000]}" "${result[baseline_profile_1000]}")"
+    for conns in 50 1000; do
+      echo "GET /profile, $conns conns, median of $ROUNDS alternating 5 s rounds: this build ${result[compare_current_$conns]} req/s," \
+        "baseline ${result[compare_baseline_$conns]} req/s, ratio $(ratio "${result[compare_current_$conns]}" "${result[compare_baseline_$conns]}")" \
+        "(rounds: $(paste -sd' ' "$work/compare-current-$conns") vs $(paste -sd' ' "$work/compare-baseline-$conns"))"
+    done
   fi
 } | tee "$work/summary.md"
 mkdir -p "$root/artifacts/bench-auth" && cp "$work"/*.txt "$work/summary.md" "$root/artifacts/bench-auth/"
