@@ -63,12 +63,30 @@ import Testing
         }
         let granted = outcomes.compactMap { if case .granted(let a) = $0 { a } else { nil } }
         #expect(granted.count == 10)
-        // A success gives its place back; failures keep theirs and lock at ten.
-        await store.release(granted[0])
-        guard case .granted(let again) = await store.reserve("a@x.io", now: now) else { Issue.record("no place after a success"); return }
-        for attempt in granted.dropFirst() + [again] { await store.recordFailure(attempt, now: now) }
-        guard case .refused(let until) = await store.reserve("a@x.io", now: now) else { Issue.record("not locked"); return }
-        #expect(until == now.addingTimeInterval(900))
+        // A success inside the burst keeps its place: no eleventh check.
+        await store.recordSuccess(granted[0], now: now)
+        if case .granted = await store.reserve("a@x.io", now: now) { Issue.record("a success in a burst made room for another guess") }
+        // Failures keep theirs; nine failures and a success don't lock, and the window frees them all.
+        for attempt in granted.dropFirst() { await store.recordFailure(attempt, now: now) }
+        if case .granted = await store.reserve("a@x.io", now: now.addingTimeInterval(899)) { Issue.record("room before the window ended") }
+        guard case .granted = await store.reserve("a@x.io", now: now.addingTimeInterval(900)) else { Issue.record("still full after the window"); return }
+    }
+
+    @Test func aLoneSuccessGivesItsPlaceBack() async {
+        let store = InMemoryLoginLockoutStore()
+        let now = Date()
+        for _ in 0..<25 {  // one reader signing in again and again, one at a time
+            guard case .granted(let attempt) = await store.reserve("a@x.io", now: now) else { Issue.record("refused"); return }
+            await store.recordSuccess(attempt, now: now)
+        }
+        // Three typos, then the right password: it keeps its place (others share the window), so
+        // six more checks remain in the window, then none until it ends.
+        for _ in 0..<3 { _ = await fail(store, "a@x.io", at: now) }
+        guard case .granted(let right) = await store.reserve("a@x.io", now: now) else { Issue.record("refused"); return }
+        await store.recordSuccess(right, now: now)
+        for _ in 0..<6 { #expect(await fail(store, "a@x.io", at: now) == nil) }
+        if case .granted = await store.reserve("a@x.io", now: now) { Issue.record("an eleventh check in the window") }
+        guard case .granted = await store.reserve("a@x.io", now: now.addingTimeInterval(900)) else { Issue.record("still full after the window"); return }
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
 /// Serialized: all at once, its cases (dozens of servers) slow the other suites enough to
 /// trip their 300 ms timeouts.
 @Suite(.serialized) struct CohereEmbedderWireFormatTests {
-    func embedder(_ url: String, batchSize: Int = CohereEmbedder.maxBatchSize, timeout: Duration = .seconds(10)) -> CohereEmbedder {
+    func embedder(_ url: String, batchSize: Int = CohereEmbedder.maxBatchSize, timeout: Duration = .seconds(60)) -> CohereEmbedder {
         CohereEmbedder(apiKey: "co-test-key", baseURL: url + "/v2", batchSize: batchSize, timeout: timeout)
     }
 

@@ -39,7 +39,7 @@ import Testing
         + event(["type": "citation-end", "index": 0], name: "citation-end")
         + delta(" — naïvely [1].") + contentEnd() + messageEnd()
 
-    func generator(_ server: ScriptedServer, timeout: Duration = .seconds(10)) -> CohereChatGenerator {
+    func generator(_ server: ScriptedServer, timeout: Duration = .seconds(60)) -> CohereChatGenerator {
         CohereChatGenerator(apiKey: "co-test-key", baseURL: server.url + "/v2", timeout: timeout)
     }
 

@@ -16,7 +16,7 @@ import Testing
 /// trip their 300 ms timeouts.
 @Suite(.serialized) struct OpenAIEmbedderWireFormatTests {
     func embedder(_ url: String, key: String? = "sk-test-123", batchSize: Int = OpenAIEmbedder.defaultBatchSize,
-                  timeout: Duration = .seconds(10)) -> OpenAIEmbedder {
+                  timeout: Duration = .seconds(60)) -> OpenAIEmbedder {
         OpenAIEmbedder(baseURL: url + "/v1", apiKey: key, model: "text-embedding-3-small", batchSize: batchSize, timeout: timeout)
     }
 

@@ -24,7 +24,7 @@ import Testing
         + event(["id": "chatcmpl-1", "object": "chat.completion.chunk", "choices": [], "usage": ["total_tokens": 42]])
         + "data: [DONE]\n\n"
 
-    func generator(_ server: ScriptedServer, key: String? = "sk-test-123", timeout: Duration = .seconds(10)) -> OpenAIChatGenerator {
+    func generator(_ server: ScriptedServer, key: String? = "sk-test-123", timeout: Duration = .seconds(60)) -> OpenAIChatGenerator {
         OpenAIChatGenerator(baseURL: server.url + "/v1", apiKey: key, model: "gpt-test", timeout: timeout)
     }
 

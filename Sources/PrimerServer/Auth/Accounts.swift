@@ -36,7 +36,7 @@ struct Accounts {
 
     /// Checks the password (with lockout) and opens a session. The attempt is reserved before
     /// the password is checked, so a burst of concurrent sign-ins gets at most the lockout's
-    /// number of checks; a wrong password keeps its place, a right one gives it back.
+    /// number of checks (see `LoginLockoutStore`).
     func signIn(email: String, password: String) async throws -> AuthResponse {
         let lockout = services.lockout
         let now = Date()
@@ -58,7 +58,7 @@ struct Accounts {
             await lockout.recordFailure(attempt, now: Date())
             throw APIError.invalidCredentials
         }
-        await lockout.release(attempt)
+        await lockout.recordSuccess(attempt, now: Date())
         guard user.isActive else { throw APIError.accountDisabled }
         let sessions = request.sessions
         let userID = try user.requireID()
