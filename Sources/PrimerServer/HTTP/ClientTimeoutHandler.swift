@@ -19,14 +19,14 @@ final class ClientTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Where the connection is in its request/response cycle.
     enum Phase: Equatable {
-        case awaitingRequest(firstOfConnection: Bool)
+        case awaitingRequest
         case readingHead
         case readingBody
         case answering
     }
 
     private let timeouts: HTTPTimeoutAmounts
-    private(set) var phase: Phase = .awaitingRequest(firstOfConnection: true)
+    private(set) var phase: Phase = .awaitingRequest
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
 
@@ -85,7 +85,7 @@ final class ClientTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// The answer is sent and the connection stays open for another request.
     func responseComplete() {
-        phase = .awaitingRequest(firstOfConnection: false)
+        phase = .awaitingRequest
         arm(timeouts.idle)
     }
 
