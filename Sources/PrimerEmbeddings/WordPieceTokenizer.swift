@@ -1,4 +1,5 @@
 import Foundation
+import PrimerCore
 
 /// BERT uncased WordPiece, as all-MiniLM-L6-v2 tokenizes (sentence-transformers, `max_seq_length`
 /// 256), matching the reference `BertTokenizer` in `shared/reference/minilm/minilm_ref.py`:
@@ -105,12 +106,7 @@ public struct WordPieceTokenizer: Sendable {
         precondition(maxLength >= 2, "maxLength must leave room for [CLS] and [SEP]")
         var ids: [Int32] = [classifierID]
         ids.reserveCapacity(min(maxLength, text.utf8.count + 2))
-        let scalarCap = maxLength * Self.scalarsPerToken
-        if text.utf8.count > scalarCap {
-            encode(String(String.UnicodeScalarView(text.unicodeScalars.prefix(scalarCap))), into: &ids, limit: maxLength - 1)
-        } else {
-            encode(text, into: &ids, limit: maxLength - 1)
-        }
+        encode(TextLimit(maxLength * Self.scalarsPerToken).truncating(text), into: &ids, limit: maxLength - 1)
         if ids.count > maxLength - 1 { ids.removeSubrange((maxLength - 1)...) }
         ids.append(separatorID)
         return ids

@@ -16,7 +16,6 @@ public enum Interests {
             if !TextLimit(maxLength).admits(topic) { throw FieldProblem("item \(index) must be at most \(maxLength) characters") }
             if seen.insert(topic.lowercased()).inserted { result.append(topic) }
         }
-        if result.count > maxCount { throw FieldProblem("must have at most \(maxCount) items") }
         return result
     }
 }

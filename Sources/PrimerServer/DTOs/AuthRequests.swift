@@ -50,9 +50,9 @@ struct SigninRequest: Content {
     func validated() throws(ValidationFailure) -> (email: String, password: String) {
         var failure = ValidationFailure()
         let email = failure.check("email") { () throws(FieldProblem) in
-            let value = try required(self.email)
-            guard value.utf8.count <= 1024 else { throw FieldProblem("must be at most \(EmailAddress.maxLength) characters") }
-            return value.trimmingWhitespace().lowercased()
+            let value = try required(self.email).trimmingWhitespace()
+            try TextLimit(EmailAddress.maxLength).check(value)  // no address that long exists: bounds the work
+            return value.lowercased()
         }
         let password = failure.check("password") { () throws(FieldProblem) in
             let value = try required(self.password)

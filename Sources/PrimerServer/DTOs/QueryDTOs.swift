@@ -30,7 +30,8 @@ struct QueryRequest: Content {
         let slug = failure.check("chapter") { () throws(FieldProblem) in
             guard let value = self.chapter?.trimmingWhitespace() else { return String?.none }
             try TextLimit.slug.check(value)
-            return value.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let slug = value.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            return slug.isEmpty ? nil : slug
         }
         let conversation = failure.check("conversation_id") { () throws(FieldProblem) in
             guard let raw = conversation_id else { return UUID?.none }
@@ -38,7 +39,7 @@ struct QueryRequest: Content {
             return id
         }
         try failure.throwIfAny()
-        return QueryInput(query: text!, maxResults: limit!, selectedText: selection!, chapter: slug!?.isEmpty == false ? slug! : nil,
+        return QueryInput(query: text!, maxResults: limit!, selectedText: selection!, chapter: slug!,
                           conversationID: conversation!)
     }
 }

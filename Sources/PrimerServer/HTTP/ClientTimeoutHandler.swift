@@ -11,10 +11,9 @@ import PrimerCore
 /// - reading a body: the body timeout, the longest pause between two reads.
 /// While the server is answering there is no client deadline (answers, streams included, end
 /// on their own or when the client leaves). A request cut short gets `408 Request Timeout`.
-final class ClientTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ClientTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
     /// Where the connection is in its request/response cycle.
@@ -52,6 +51,7 @@ final class ClientTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        timerFiresAt = nil
         deadline = nil
         context.fireChannelInactive()
     }

@@ -20,11 +20,7 @@ enum EventStreamResponse {
                 }
             }
             defer { heartbeat.cancel() }
-            try await withTaskCancellationHandler {
-                try await produce(guarded)
-            } onCancel: {
-                heartbeat.cancel()
-            }
+            try await produce(guarded)
         }
         return response
     }
