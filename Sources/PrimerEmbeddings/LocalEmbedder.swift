@@ -85,8 +85,20 @@ public struct LocalEmbedder: Embedder {
     /// 128-token pass costs a few milliseconds; every other reader's question waits behind it).
     public static let queryMaxTokens = 128
 
+    /// How a chunk longer than the model's input is cut: windows of at most 254 word pieces
+    /// (256 with `[CLS]` and `[SEP]`), each with the chunk's heading path, overlapping by 48.
+    public static let windowing = EmbeddingWindows(budget: WordPieceTokenizer.maxLength - 2, overlap: 48)
+
+    /// The chunk's ``windowing`` windows, counted in this model's word pieces: every word of the
+    /// chunk is seen by the model in at least one window.
+    public func windows(for chunk: BookChunk) async throws -> [String] {
+        let tokenizer = self.tokenizer
+        return Self.windowing.texts(for: chunk, tokens: tokenizer.pieceCount)
+    }
+
     /// One unit vector per text, in order. Documents longer than 256 tokens are embedded from
-    /// their first 256 tokens, questions from their first `queryMaxTokens`.
+    /// their first 256 tokens (``windows(for:)`` keeps chunks within that), questions from
+    /// their first `queryMaxTokens`.
     public func embed(_ texts: [String], purpose: EmbeddingPurpose) async throws -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let cancelled = CancellationFlag()

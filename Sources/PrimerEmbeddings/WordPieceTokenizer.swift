@@ -112,6 +112,13 @@ public struct WordPieceTokenizer: Sendable {
         return ids
     }
 
+    /// How many word pieces `text` becomes (no `[CLS]`/`[SEP]`, no truncation).
+    public func pieceCount(_ text: String) -> Int {
+        var ids: [Int32] = []
+        encode(text, into: &ids, limit: Int.max)
+        return ids.count
+    }
+
     /// The word pieces of `text` as strings (no `[CLS]`/`[SEP]`, no truncation) — for tests and
     /// debugging.
     public func pieces(_ text: String) -> [String] {

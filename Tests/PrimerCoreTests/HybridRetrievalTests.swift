@@ -41,6 +41,19 @@ struct MarkerEmbedder: Embedder {
         #expect(throws: VectorStoreError.self) { try store.rank([1, 0, 0], limit: 1, pageSlug: nil) }
         #expect(try! InMemoryVectorStore([]).rank([], limit: 3, pageSlug: nil).isEmpty)
     }
+
+    @Test func aChunkWithSeveralWindowsScoresAsItsBestOne() async throws {
+        let store = try InMemoryVectorStore([
+            ChunkVector(id: "long", pageSlug: "p", vector: [1, 0, 0]),
+            ChunkVector(id: "short", pageSlug: "p", vector: [0.6, 0.8, 0]),
+            ChunkVector(id: "long", pageSlug: "p", vector: [0, 1, 0]),  // the long chunk's second window
+        ])
+        #expect(store.count == 2 && store.vectorCount == 3)
+        #expect(try store.rank([0, 1, 0], limit: 5, pageSlug: nil).map(\.id) == ["long", "short"], "one hit per chunk, its best window")
+        #expect(try store.rank([1, 0, 0], limit: 5, pageSlug: nil).map(\.id) == ["long", "short"])
+        let similarities = try await store.similarities(to: [0, 0, 1], ids: ["long", "gone"])
+        #expect(similarities.count == 1 && abs(similarities["long"]! - 0) < 1e-9)
+    }
 }
 
 @Suite struct RankFusionTests {
@@ -99,12 +112,17 @@ struct MarkerEmbedder: Embedder {
     }
 
     @Test func coverageUsesDenseSimilarityAndLexicalEvidence() {
-        #expect(BookSearchEngine.covered(lexical: false, denseTop: nil, accept: 0.5, floor: 0.2) == false)
-        #expect(BookSearchEngine.covered(lexical: true, denseTop: nil, accept: 0.5, floor: 0.2) == true)
-        #expect(BookSearchEngine.covered(lexical: false, denseTop: 0.6, accept: 0.5, floor: 0.2) == true)
-        #expect(BookSearchEngine.covered(lexical: true, denseTop: 0.1, accept: 0.5, floor: 0.2) == false)
-        #expect(BookSearchEngine.covered(lexical: true, denseTop: 0.3, accept: 0.5, floor: 0.2) == true)
-        #expect(BookSearchEngine.covered(lexical: false, denseTop: 0.3, accept: 0.5, floor: 0.2) == false)
+        let policy = CoveragePolicy(denseFloor: 0.2, denseAccept: 0.5)
+        let vocabulary = BookVocabulary(texts: ["robots balance"])
+        func decide(_ lexical: Bool, _ dense: Double?) -> Bool {
+            policy.decide(question: "how do robots balance", vocabulary: vocabulary, denseTop: dense, lexicallyRelevant: lexical).answers
+        }
+        #expect(decide(false, nil) == false)
+        #expect(decide(true, nil) == true)
+        #expect(decide(false, 0.6) == true)
+        #expect(decide(true, 0.1) == false)
+        #expect(decide(true, 0.3) == true)
+        #expect(decide(false, 0.3) == false)
     }
 
     @Test func withoutVectorsTheEngineIsLexical() {

@@ -58,6 +58,36 @@ import Testing
         #expect(try await embedder.embed([], purpose: .query).isEmpty)
     }
 
+    @Test func longChunksAreWindowedWithinTheModelsInputAndFoundByTheirSecondHalf() async throws {
+        let embedder = try Self.loaded.get()
+        let filler = (1...30).map { "Step \($0): the humanoid shifts its weight onto the left foot while the controller logs joint angles." }
+            .joined(separator: " ")
+        let long = BookChunk(id: "long", pageSlug: "p", pageTitle: "Walking", sourcePath: "p.md", headings: ["Walking", "Gait log"],
+                             anchor: "gait-log", text: filler + " Lidar measures distance by timing reflected laser pulses.", ordinal: 0)
+        #expect(embedder.tokenizer.pieceCount(long.indexedText) > 2 * WordPieceTokenizer.maxLength)
+        let windows = try await embedder.windows(for: long)
+        #expect(windows.count >= 3)
+        for window in windows {
+            #expect(embedder.tokenizer.pieceCount(window) <= WordPieceTokenizer.maxLength - 2, "a window is never cut")
+            #expect(window.hasPrefix("Walking › Gait log\n\n"))
+        }
+        let short = BookChunk(id: "short", pageSlug: "p", pageTitle: "Sensors", sourcePath: "p.md", headings: ["Sensors", "Cameras"],
+                              anchor: "cameras", text: "A camera records colour images of the scene.", ordinal: 1)
+        #expect(try await embedder.windows(for: short) == [short.indexedText])
+        var entries: [ChunkVector] = []
+        for chunk in [long, short] {
+            for vector in try await embedder.embed(try await embedder.windows(for: chunk), purpose: .document) {
+                entries.append(ChunkVector(id: chunk.id, pageSlug: "p", vector: vector))
+            }
+        }
+        let query = try await embedder.embed(["How does a laser sensor measure how far away things are?"], purpose: .query)[0]
+        #expect(try InMemoryVectorStore(entries).rank(query, limit: 1, pageSlug: nil).first?.id == "long")
+        // Without windows the model reads only the gait log and the camera chunk wins.
+        let whole = try await embedder.embed([long.indexedText, short.indexedText], purpose: .document)
+        let cut = try InMemoryVectorStore([ChunkVector(id: "long", pageSlug: "p", vector: whole[0]), ChunkVector(id: "short", pageSlug: "p", vector: whole[1])])
+        #expect(try cut.rank(query, limit: 1, pageSlug: nil).first?.id == "short")
+    }
+
     @Test func worksAsAnEmbedder() async throws {
         let embedder: any Embedder = try Self.loaded.get()
         let vectors = try await embedder.embed(["What is a servo motor?", "How does PWM set a servo angle?"], purpose: .query)

@@ -165,9 +165,9 @@ import Vapor
                 // Texts that left the book lose their vectors (for that embedder only); coming back, they are embedded again.
                 let kept = Array(chunks.dropLast(3))
                 #expect(try await ChunkVectors.embedMissing(kept, embedder: second, db: server.app.db, writes: server.app.primer.writes) == 0)
-                #expect(try await Self.vectorCount(server, embedder: "openai:second-embed") == Set(kept.map(ChunkVectors.textHash)).count)
+                #expect(try await Self.vectorCount(server, embedder: "openai:second-embed") == Set(kept.map { ChunkVectors.textHash($0.indexedText) }).count)
                 #expect(try await Self.vectorCount(server, embedder: "openai:first-embed") == first)
-                let returning = Set(chunks.map(ChunkVectors.textHash)).count - Set(kept.map(ChunkVectors.textHash)).count
+                let returning = Set(chunks.map { ChunkVectors.textHash($0.indexedText) }).count - Set(kept.map { ChunkVectors.textHash($0.indexedText) }).count
                 #expect(returning > 0)
                 #expect(try await ChunkVectors.embedMissing(chunks, embedder: second, db: server.app.db, writes: server.app.primer.writes) == returning)
                 let requests = fake.requests.count

@@ -76,10 +76,27 @@ public struct BM25Index: Retriever, Sendable {
 
     /// ``rank(_:limit:pageSlug:)`` for a query already split by `TextTokenizer.terms`.
     public func rank(terms queryTerms: [String], limit: Int, pageSlug: String?) -> [SearchHit] {
-        guard limit > 0, !ids.isEmpty else { return [] }
+        guard limit > 0 else { return [] }
+        var top = TopHits(limit: limit)
+        let ids = self.ids  // the closure below would otherwise copy all of `self`
+        score(terms: queryTerms, pageSlug: pageSlug) { doc, score in top.offer(score: score, id: ids[doc]) }
+        return top.hits
+    }
+
+    /// The BM25 score of every chunk that matches any of `queryTerms` (of `pageSlug` when
+    /// given), by id; chunks missing from the result score 0.
+    public func scores(terms queryTerms: [String], pageSlug: String?) -> [String: Double] {
+        var scores: [String: Double] = [:]
+        score(terms: queryTerms, pageSlug: pageSlug) { doc, score in scores[ids[doc]] = score }
+        return scores
+    }
+
+    /// Calls `visit` with each matching document's number and its score above zero.
+    private func score(terms queryTerms: [String], pageSlug: String?, visit: (Int, Double) -> Void) {
+        guard !ids.isEmpty else { return }
         var page: Int32?
         if let pageSlug {
-            guard let number = pageNumbers[pageSlug] else { return [] }
+            guard let number = pageNumbers[pageSlug] else { return }
             page = number
         }
         var seen = Set<Int>()
@@ -98,9 +115,6 @@ public struct BM25Index: Retriever, Sendable {
                 scores[doc] += idf * tf * (parameters.k1 + 1) / (tf + lengthNorm[doc])
             }
         }
-        var top = TopHits(limit: limit)
-        let ids = self.ids  // the closure below would otherwise copy all of `self`
-        for doc in touched where scores[Int(doc)] > 0 { top.offer(score: scores[Int(doc)], id: ids[Int(doc)]) }
-        return top.hits
+        for doc in touched where scores[Int(doc)] > 0 { visit(Int(doc), scores[Int(doc)]) }
     }
 }

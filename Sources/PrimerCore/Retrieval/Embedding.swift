@@ -18,8 +18,15 @@ public protocol Embedder: Sendable {
     /// Gets ready to embed (loads a local model), so that the first reader does not wait and
     /// a broken model shows at start-up. Network embedders have nothing to do.
     func prepare() async throws
+    /// The texts `chunk` is embedded from, each seen whole by the model: one, its
+    /// ``BookChunk/indexedText``, unless the model's input is shorter than the chunk, in which
+    /// case ``EmbeddingWindows`` of it. The chunk is scored by its best window.
+    func windows(for chunk: BookChunk) async throws -> [String]
 }
 
 extension Embedder {
     public func prepare() async throws {}
+
+    /// Hosted models read thousands of tokens: the whole chunk is one text.
+    public func windows(for chunk: BookChunk) async throws -> [String] { [chunk.indexedText] }
 }

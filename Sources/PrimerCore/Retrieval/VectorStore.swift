@@ -24,33 +24,55 @@ public protocol VectorStore: Sendable {
     /// The `limit` chunks most similar to `query` (cosine, best first), only those of
     /// `pageSlug` when given. Scores are cosine similarities in [-1, 1].
     func nearest(to query: [Float], limit: Int, pageSlug: String?) async throws -> [SearchHit]
+    /// The similarity of each of `ids` to `query` (ids the store lacks are left out): lets
+    /// fusion score every candidate by both retrievers.
+    func similarities(to query: [Float], ids: Set<String>) async throws -> [String: Double]
 }
 
 /// The default store: every vector, L2-normalised, in one contiguous row-major matrix, and an
 /// exact matrix–vector product per query (a book has thousands of chunks, not millions).
+/// A chunk may have several vectors (the windows of a long chunk): it scores as its best one.
 public struct InMemoryVectorStore: VectorStore {
     public let dimension: Int
+    /// One entry per chunk, in order of first appearance.
     private let ids: [String]
     private let pages: [String]
-    /// `count × dimension` floats, row per chunk.
+    /// Chunk `i`'s rows are `rowStart[i]..<rowStart[i + 1]`.
+    private let rowStart: [Int]
+    /// `rows × dimension` floats, row per vector, a chunk's rows adjacent.
     private let matrix: [Float]
 
+    /// Number of chunks held.
     public var count: Int { ids.count }
+    /// Number of vectors held (windows of long chunks count separately).
+    public var vectorCount: Int { rowStart.last ?? 0 }
 
     /// Builds the matrix; vectors whose length differs from the first one's are rejected.
+    /// Vectors with the same id belong to one chunk.
     public init(_ vectors: [ChunkVector]) throws(VectorStoreError) {
         let dimension = vectors.first?.vector.count ?? 0
-        var matrix: [Float] = []
-        matrix.reserveCapacity(vectors.count * dimension)
+        var order: [String] = []
+        var grouped: [String: [ChunkVector]] = [:]
         for entry in vectors {
             guard entry.vector.count == dimension, dimension > 0 else {
                 throw .dimensionMismatch(id: entry.id, expected: dimension, found: entry.vector.count)
             }
-            matrix += Self.normalized(entry.vector)
+            if grouped[entry.id] == nil { order.append(entry.id) }
+            grouped[entry.id, default: []].append(entry)
+        }
+        var matrix: [Float] = []
+        matrix.reserveCapacity(vectors.count * dimension)
+        var rowStart = [0], pages: [String] = []
+        for id in order {
+            let rows = grouped[id]!
+            for row in rows { matrix += Self.normalized(row.vector) }
+            rowStart.append(rowStart.last! + rows.count)
+            pages.append(rows[0].pageSlug)
         }
         self.dimension = dimension
-        self.ids = vectors.map(\.id)
-        self.pages = vectors.map(\.pageSlug)
+        self.ids = order
+        self.pages = pages
+        self.rowStart = rowStart
         self.matrix = matrix
     }
 
@@ -61,32 +83,50 @@ public struct InMemoryVectorStore: VectorStore {
     /// Synchronous ``nearest(to:limit:pageSlug:)``.
     public func rank(_ query: [Float], limit: Int, pageSlug: String?) throws(VectorStoreError) -> [SearchHit] {
         guard !ids.isEmpty, limit > 0 else { return [] }
+        var top = TopHits(limit: limit)
+        try scan(query, pageSlug: pageSlug) { chunk, score in top.offer(score: score, id: ids[chunk]) }
+        return top.hits
+    }
+
+    public func similarities(to query: [Float], ids wanted: Set<String>) async throws -> [String: Double] {
+        var scores: [String: Double] = [:]
+        scores.reserveCapacity(wanted.count)
+        try scan(query, pageSlug: nil) { chunk, score in
+            if wanted.contains(ids[chunk]) { scores[ids[chunk]] = score }
+        }
+        return scores
+    }
+
+    /// Calls `visit` with each chunk's index and best cosine similarity to `query`.
+    private func scan(_ query: [Float], pageSlug: String?, visit: (Int, Double) -> Void) throws(VectorStoreError) {
         guard query.count == dimension else { throw .dimensionMismatch(id: "query", expected: dimension, found: query.count) }
         let unit = Self.normalized(query)
-        var top = TopHits(limit: limit)
-        let ids = self.ids, pages = self.pages, dimension = self.dimension
+        let pages = self.pages, rowStart = self.rowStart, dimension = self.dimension
         matrix.withUnsafeBufferPointer { rows in
             unit.withUnsafeBufferPointer { q in
-                for row in 0..<ids.count where pageSlug == nil || pages[row] == pageSlug {
-                    let base = row * dimension
-                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-                    var i = 0
-                    while i + 4 <= dimension {
-                        s0 += rows[base + i] * q[i]
-                        s1 += rows[base + i + 1] * q[i + 1]
-                        s2 += rows[base + i + 2] * q[i + 2]
-                        s3 += rows[base + i + 3] * q[i + 3]
-                        i += 4
+                for chunk in 0..<pages.count where pageSlug == nil || pages[chunk] == pageSlug {
+                    var best = -Float.infinity
+                    for row in rowStart[chunk]..<rowStart[chunk + 1] {
+                        let base = row * dimension
+                        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                        var i = 0
+                        while i + 4 <= dimension {
+                            s0 += rows[base + i] * q[i]
+                            s1 += rows[base + i + 1] * q[i + 1]
+                            s2 += rows[base + i + 2] * q[i + 2]
+                            s3 += rows[base + i + 3] * q[i + 3]
+                            i += 4
+                        }
+                        while i < dimension {
+                            s0 += rows[base + i] * q[i]
+                            i += 1
+                        }
+                        best = max(best, s0 + s1 + s2 + s3)
                     }
-                    while i < dimension {
-                        s0 += rows[base + i] * q[i]
-                        i += 1
-                    }
-                    top.offer(score: Double(s0 + s1 + s2 + s3), id: ids[row])
+                    visit(chunk, Double(best))
                 }
             }
         }
-        return top.hits
     }
 
     /// `vector / ‖vector‖` (a zero vector stays zero).

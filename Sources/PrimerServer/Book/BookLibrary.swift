@@ -37,7 +37,9 @@ final class BookLibrary: Sendable {
             self.toc = book.tableOfContents()
             self.readingOrder = book.readingOrder()
             self.keyTerms = KeyTerms.definitions(in: book)
-            self.engine = BookSearchEngine(lexical: lexical, dense: vectors, embedder: vectors == nil ? nil : embedder)
+            self.engine = BookSearchEngine(
+                lexical: lexical, dense: vectors, embedder: vectors == nil ? nil : embedder,
+                vocabulary: BookVocabulary(texts: chunks.flatMap { $0.headings + [$0.text] }))
         }
     }
 

@@ -11,18 +11,29 @@ import PrimerCore
 enum ChunkVectors {
     static let batchSize = 32
 
-    /// SHA-256 (hex) of the text a chunk is embedded from: its heading path and body.
-    static func textHash(_ chunk: BookChunk) -> String {
-        SHA256.hash(data: Data(chunk.indexedText.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// SHA-256 (hex) of an embedded text (a chunk's window: heading path and body).
+    static func textHash(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Embeds what is missing and drops what is stale; returns how many chunk texts were embedded.
+    /// The texts each chunk is embedded from (its windows), with their hashes.
+    static func windows(of chunks: [BookChunk], embedder: any Embedder) async throws -> [(chunk: BookChunk, text: String, hash: String)] {
+        var result: [(chunk: BookChunk, text: String, hash: String)] = []
+        result.reserveCapacity(chunks.count)
+        for chunk in chunks {
+            for text in try await embedder.windows(for: chunk) { result.append((chunk, text, textHash(text))) }
+        }
+        return result
+    }
+
+    /// Embeds what is missing and (with `dropStale`) drops what no current window needs;
+    /// returns how many texts were embedded.
     @discardableResult
-    static func embedMissing(_ chunks: [BookChunk], embedder: any Embedder, db: any Database, writes: WriteGate,
+    static func embedMissing(_ chunks: [BookChunk], embedder: any Embedder, db: any Database, writes: WriteGate, dropStale: Bool = true,
                              progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         let stored = Set(try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all(\.$textHash))
-        let hashed = chunks.map { ($0, textHash($0)) }
-        let stale = Array(stored.subtracting(hashed.map(\.1)))
+        let hashed = try await windows(of: chunks, embedder: embedder)
+        let stale = dropStale ? Array(stored.subtracting(hashed.map(\.hash))) : []
         for start in stride(from: 0, to: stale.count, by: 500) {
             let batch = Array(stale[start..<min(start + 500, stale.count)])
             try await writes.transaction(on: db) { tx in
@@ -30,14 +41,14 @@ enum ChunkVectors {
             }
         }
         var seen = Set<String>()
-        let missing = hashed.filter { !stored.contains($0.1) && seen.insert($0.1).inserted }
+        let missing = hashed.filter { !stored.contains($0.hash) && seen.insert($0.hash).inserted }
         var done = 0
         progress(0, missing.count)
         for start in stride(from: 0, to: missing.count, by: batchSize) {
             let batch = Array(missing[start..<min(start + batchSize, missing.count)])
-            let vectors = try await embedder.embed(batch.map { $0.0.indexedText }, purpose: .document)
+            let vectors = try await embedder.embed(batch.map(\.text), purpose: .document)
             guard vectors.count == batch.count else { throw EmbeddingCountError(expected: batch.count, got: vectors.count) }
-            let records = zip(batch, vectors).map { ChunkVectorRecord(embedder: embedder.identifier, textHash: $0.1, vector: $1) }
+            let records = zip(batch, vectors).map { ChunkVectorRecord(embedder: embedder.identifier, textHash: $0.hash, vector: $1) }
             try await writes.transaction(on: db) { tx in try await records.create(on: tx) }
             done += batch.count
             progress(done, missing.count)
@@ -45,7 +56,7 @@ enum ChunkVectors {
         return missing.count
     }
 
-    /// The vectors of `chunks` for `embedder`, or nil when not every chunk has one.
+    /// The vectors of `chunks` for `embedder` (one per window), or nil when a window has none.
     static func store(for chunks: [BookChunk], embedder: any Embedder, db: any Database) async throws -> InMemoryVectorStore? {
         guard !chunks.isEmpty else { return nil }
         var byHash: [String: [Float]] = [:]
@@ -54,9 +65,9 @@ enum ChunkVectors {
         }
         var entries: [ChunkVector] = []
         entries.reserveCapacity(chunks.count)
-        for chunk in chunks {
-            guard let vector = byHash[textHash(chunk)] else { return nil }
-            entries.append(ChunkVector(id: chunk.id, pageSlug: chunk.pageSlug, vector: vector))
+        for window in try await windows(of: chunks, embedder: embedder) {
+            guard let vector = byHash[window.hash] else { return nil }
+            entries.append(ChunkVector(id: window.chunk.id, pageSlug: window.chunk.pageSlug, vector: vector))
         }
         return try InMemoryVectorStore(entries)
     }

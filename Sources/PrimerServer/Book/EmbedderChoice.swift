@@ -53,6 +53,23 @@ final class LazyLocalEmbedder: Embedder {
         _ = try await model()
     }
 
+    func windows(for chunk: BookChunk) async throws -> [String] {
+        try await model().windows(for: chunk)
+    }
+
+    /// How many of `chunks` are longer than the model reads (each would be cut without
+    /// windows), and how many of their windows still are (0 unless windowing is broken).
+    func truncation(_ chunks: [BookChunk]) async throws -> (chunks: Int, windows: Int) {
+        let model = try await model()
+        let limit = WordPieceTokenizer.maxLength - 2
+        var long = 0, cut = 0
+        for chunk in chunks {
+            if model.tokenizer.pieceCount(chunk.indexedText) > limit { long += 1 }
+            for window in try await model.windows(for: chunk) where model.tokenizer.pieceCount(window) > limit { cut += 1 }
+        }
+        return (long, cut)
+    }
+
     private func model() async throws -> LocalEmbedder {
         let directory = self.directory, loads = self.loads
         let task = loading.withLockedValue { current in

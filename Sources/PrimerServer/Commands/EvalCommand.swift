@@ -1,98 +1,173 @@
 import Foundation
 import PrimerCore
+import PrimerEmbeddings
 import Vapor
 
-/// `primer eval --questions FILE [--book DIR]`: retrieval quality over a question set
-/// (hit@1, hit@5, MRR) for lexical, dense and hybrid search (dense and hybrid when an embedder
-/// is configured), plus how well the "book doesn't cover this" decision behaves.
+/// `primer eval`: retrieval quality on question sets — hit@1, hit@5 and MRR of lexical, dense
+/// and hybrid search, answerable questions wrongly refused and not-covered questions refused.
+///
+/// - `--questions FILE --book DIR`: one book, with the shipped settings.
+/// - `--tune-on FILE --tune-book DIR --report-on FILE --report-book DIR`: chooses the fusion
+///   and coverage settings on the first book and reports them on the second (and the shipped
+///   settings beside them), so no number is measured on the set it was tuned on.
+///
+/// Vectors are cached in the database like the served book's (by embedder and text hash), so
+/// a second run does not embed again; the served book's vectors are left alone.
 struct EvalCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "questions", short: "q", help: "JSON array of {id, question, source_path, section}")
+        @Option(name: "questions", short: "q", help: "Question set: JSON array of {id, question, source_path, section, style, kind}")
         var questions: String?
-        @Option(name: "book", short: "b", help: "The book folder (default: PRIMER_BOOK_DIR or ./book)")
+        @Option(name: "book", short: "b", help: "The book folder for --questions (default: PRIMER_BOOK_DIR or ./book)")
         var book: String?
-        @Option(name: "lexical-weight", help: "RRF weight of the BM25 list (default 1)")
-        var lexicalWeight: Double?
-        @Option(name: "dense-weight", help: "RRF weight of the embedding list (default 1)")
-        var denseWeight: Double?
-        @Option(name: "dense-accept", help: "Dense similarity that alone means 'covered'")
-        var denseAccept: Double?
-        @Option(name: "dense-floor", help: "Dense similarity below which a question is not covered")
-        var denseFloor: Double?
-        @Flag(name: "sweep", help: "Also try hybrid fusion settings (dense weight, gating), for tuning")
-        var sweep: Bool
+        @Option(name: "tune-on", help: "Question set to tune fusion and coverage settings on")
+        var tuneOn: String?
+        @Option(name: "tune-book", help: "The book folder of --tune-on")
+        var tuneBook: String?
+        @Option(name: "report-on", help: "Question set to report the tuned settings on")
+        var reportOn: String?
+        @Option(name: "report-book", help: "The book folder of --report-on")
+        var reportBook: String?
+        @Flag(name: "verbose", short: "v", help: "List the questions each mode missed or wrongly refused")
+        var verbose: Bool
     }
 
-    var help: String { "Measure retrieval (hit@1, hit@5, MRR) on a question set" }
+    var help: String { "Measure retrieval and the coverage decision on question sets (optionally tuned on another book)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let path = signature.questions else {
-            context.console.error("Give the question set: primer eval --questions FILE")
+        let app = context.application
+        let console = context.console
+        if let tuneOn = signature.tuneOn {
+            guard let tuneBook = signature.tuneBook, let reportOn = signature.reportOn, let reportBook = signature.reportBook else {
+                console.error("Cross-book evaluation needs --tune-on FILE --tune-book DIR --report-on FILE --report-book DIR")
+                throw ExitCode(2)
+            }
+            let tuning = try await EvalBook.load(questions: tuneOn, book: tuneBook, app: app, console: console)
+            let report = try await EvalBook.load(questions: reportOn, book: reportBook, app: app, console: console)
+            guard tuning.hasDense, report.hasDense else {
+                console.error("Tuning needs dense retrieval: \(app.primer.retrievalNote.withLockedValue { $0 })")
+                throw ExitCode(1)
+            }
+            let choice = tuning.tuning.tune(chunk: tuning.chunk)
+            console.print("Tuned on \(tuneBook):")
+            console.print("  convex fusion: dense weight \(choice.convex.denseWeight), \(choice.convex.normalisation.rawValue) normalisation")
+            console.print("  reciprocal-rank fusion: dense weight \(choice.reciprocalRank.denseWeight) (lexical 1, k 60)")
+            console.print("  coverage: dense floor \(fmt(choice.coverage.denseFloor)), accept \(fmt(choice.coverage.denseAccept))")
+            report.print(console: console, title: "Reported on \(reportBook) (settings tuned on \(tuneBook))",
+                         convex: choice.convex, rrf: choice.reciprocalRank, coverage: choice.coverage, verbose: signature.verbose)
+            report.printShipped(console: console, verbose: signature.verbose)
+            return
+        }
+        guard let questions = signature.questions else {
+            console.error("Give a question set: primer eval --questions FILE [--book DIR], or --tune-on/--report-on (see --help)")
             throw ExitCode(2)
         }
-        let app = context.application
-        let bookPath = signature.book ?? app.primer.settings.bookDirectory
-        let (questions, chunks) = try await app.threadPool.runIfActive {
+        let book = try await EvalBook.load(questions: questions, book: signature.book ?? app.primer.settings.bookDirectory, app: app, console: console)
+        book.printShipped(console: console, verbose: signature.verbose)
+    }
+}
+
+private func fmt(_ value: Double) -> String { String(format: "%.3f", value) }
+private func pct(_ value: Double) -> String { String(format: "%5.1f%%", value * 100) }
+
+/// One book and its question set, searched once per question (the evidence every setting is
+/// scored from).
+private struct EvalBook {
+    let tuning: RetrievalTuning
+    let chunksByID: [String: BookChunk]
+    let hasDense: Bool
+
+    func chunk(_ id: String) -> BookChunk? { chunksByID[id] }
+
+    static func load(questions path: String, book directory: String, app: Application, console: any Console) async throws -> EvalBook {
+        let (questions, book, chunks) = try await app.threadPool.runIfActive {
             let questions = try JSONDecoder().decode([EvaluationQuestion].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            let book = try BookLoader.load(directory: URL(fileURLWithPath: bookPath))
-            return (questions, book.pages.flatMap { Chunker().chunks(for: $0) })
+            let book = try BookLoader.load(directory: URL(fileURLWithPath: directory))
+            return (questions, book, book.pages.flatMap { Chunker().chunks(for: $0) })
         }
-        let snapshot = BookLibrary.Snapshot(book: Book(pages: [], categories: []), chunks: chunks)
-        context.console.print("Retrieval on \(bookPath): \(questions.filter { $0.sourcePath != nil }.count) answerable + "
-            + "\(questions.filter { $0.sourcePath == nil }.count) not covered questions, \(chunks.count) chunks")
-
-        var engine = snapshot.engine
-        var modes: [BookSearchEngine.Mode] = [.lexical]
-        if let embedder = app.primer.embedder {
-            let start = ContinuousClock.now
-            let vectors = try await embedder.embed(chunks.map(\.indexedText), purpose: .document)
-            let store = try InMemoryVectorStore(zip(chunks, vectors).map { ChunkVector(id: $0.id, pageSlug: $0.pageSlug, vector: $1) })
-            context.console.print("  embedded \(chunks.count) chunks with \(embedder.identifier) in \(String(format: "%.1f s", (ContinuousClock.now - start) / .milliseconds(1) / 1000))")
-            engine = BookSearchEngine(lexical: snapshot.lexical, dense: store, embedder: embedder)
-            modes += [.dense, .hybrid]
-        } else {
-            context.console.print("  \(app.primer.retrievalNote.withLockedValue { $0 })")
-        }
-        if let weight = signature.lexicalWeight { engine.fusion.lexicalWeight = weight }
-        if let weight = signature.denseWeight { engine.fusion.denseWeight = weight }
-        if let value = signature.denseAccept { engine.denseAccept = value }
-        if let value = signature.denseFloor { engine.denseFloor = value }
-
-        func pct(_ x: Double) -> String { String(format: "%5.1f%%", x * 100) }
-        if signature.sweep, modes.contains(.hybrid) {
-            var configurations: [(gated: Bool, factor: Double, coverage: Double, denseWeight: Double)] = []
-            for denseWeight in [1.0, 1.5, 2, 3] {
-                configurations.append((false, 1, 0, denseWeight))
-                for factor in [0.3, 0.5] { for coverage in [0.5, 0.6, 0.75] { configurations.append((true, factor, coverage, denseWeight)) } }
-            }
-            for (gated, factor, coverage, denseWeight) in configurations {
-                var tuned = engine
-                tuned.fusion = RankFusion(lexicalWeight: 1, denseWeight: denseWeight)
-                tuned.gatedFusion = gated
-                tuned.weakLexicalFactor = factor
-                tuned.strongLexicalCoverage = coverage
-                let result = try await RetrievalEvaluation.run(questions) { question in
-                    let found = try await tuned.search(question, terms: TextTokenizer.terms(question), limit: 10, pageSlug: nil, mode: .hybrid,
-                                                       chunk: { snapshot.chunksByID[$0] })
-                    return (found.hits.compactMap { snapshot.chunksByID[$0.id] }, found.relevant)
+        let covered = questions.filter(\.isCovered).count
+        let near = questions.filter { $0.kind == "near_domain" }.count
+        console.print("\(directory): \(book.pages.count) pages, \(chunks.count) chunks; \(path): \(covered) answerable, "
+            + "\(questions.count - covered) not covered (\(near) near-domain)")
+        var vectors: InMemoryVectorStore?
+        var embedder = app.primer.embedder
+        if let chosen = embedder {
+            do {
+                try await app.autoMigrate()
+                try await chosen.prepare()
+                let start = ContinuousClock.now
+                let embedded = try await ChunkVectors.embedMissing(chunks, embedder: chosen, db: app.db, writes: app.primer.writes, dropStale: false)
+                vectors = try await ChunkVectors.store(for: chunks, embedder: chosen, db: app.db)
+                let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
+                console.print("  \(chosen.identifier): \(vectors?.vectorCount ?? 0) vectors for \(chunks.count) chunks "
+                    + "(\(embedded) embedded now, \(String(format: "%.1f s", seconds)))")
+                if let local = chosen as? LazyLocalEmbedder {
+                    let (before, after) = try await local.truncation(chunks)
+                    console.print("  chunks longer than the model's \(WordPieceTokenizer.maxLength) word pieces: \(before) of \(chunks.count) "
+                        + "(each would be cut); windows still cut: \(after)")
                 }
-                context.console.print("  sweep gated \(gated) factor \(factor) coverage \(coverage) dense \(denseWeight): hit@1 \(pct(result.hitAt1))  hit@5 \(pct(result.hitAt5))  MRR \(String(format: "%.3f", result.mrr))")
+            } catch {
+                console.warning("  no dense retrieval: \(error)")
+                embedder = nil
             }
         }
-        for mode in modes {
-            let result = try await RetrievalEvaluation.run(questions) { question in
-                let found = try await engine.search(question, terms: TextTokenizer.terms(question), limit: 10, pageSlug: nil, mode: mode,
-                                                    chunk: { snapshot.chunksByID[$0] })
-                return (found.hits.compactMap { snapshot.chunksByID[$0.id] }, found.relevant)
+        let snapshot = BookLibrary.Snapshot(book: book, chunks: chunks, vectors: vectors, embedder: embedder)
+        let engine = snapshot.engine
+        let mode: BookSearchEngine.Mode = vectors == nil ? .lexical : .hybrid
+        var evidence: [String: BookSearchEngine.Evidence] = [:]
+        for question in questions {
+            evidence[question.id] = try await engine.gather(question.question, terms: TextTokenizer.terms(question.question), limit: 10,
+                                                            pageSlug: nil, mode: mode, chunk: { snapshot.chunksByID[$0] })
+        }
+        return EvalBook(tuning: RetrievalTuning(questions: questions, evidence: evidence, engine: engine),
+                        chunksByID: snapshot.chunksByID, hasDense: vectors != nil)
+    }
+
+    /// The table for the shipped fusion and coverage settings.
+    func printShipped(console: any Console, verbose: Bool) {
+        guard case .convex(let convex) = BookSearchEngine.standardFusion else { return }
+        print(console: console, title: "Shipped settings", convex: convex, rrf: RankFusion(), coverage: .standard, verbose: verbose)
+    }
+
+    /// The ids with the coverage evidence: best dense similarity and the names found absent.
+    func explain(_ ids: [String], mode: BookSearchEngine.Mode, coverage: CoveragePolicy) -> String {
+        ids.map { id in
+            guard let question = tuning.questions.first(where: { $0.id == id }), let found = tuning.evidence[id] else { return id }
+            let decision = tuning.engine.decide(question.question, evidence: found, policy: coverage)
+            let dense = found.denseTop.map { String(format: "%.2f", $0) } ?? "-"
+            return "\(id) (dense \(dense)" + (decision.missing.isEmpty ? ")" : ", absent: \(decision.missing.joined(separator: "; ")))")
+        }.joined(separator: ", ")
+    }
+
+    func print(console: any Console, title: String, convex: ConvexFusion, rrf: RankFusion, coverage: CoveragePolicy, verbose: Bool) {
+        console.print(title + ":")
+        console.print("  | mode | hit@1 | hit@5 | MRR | answerable refused | not covered refused | near-domain refused |")
+        console.print("  |---|---|---|---|---|---|---|")
+        var rows: [(String, BookSearchEngine.Mode, BookSearchEngine.Fusion)] = [("lexical", .lexical, .convex(convex))]
+        if hasDense {
+            rows += [("dense", .dense, .convex(convex)),
+                     ("hybrid, RRF (dense ×\(rrf.denseWeight))", .hybrid, .reciprocalRank(rrf)),
+                     ("hybrid, convex (dense \(convex.denseWeight))", .hybrid, .convex(convex))]
+        }
+        for (name, mode, fusion) in rows {
+            let result = tuning.evaluate(mode: mode, fusion: fusion, coverage: coverage, chunk: chunk)
+            console.print("  | \(name) | \(pct(result.hitAt1)) | \(pct(result.hitAt5)) | \(fmt(result.mrr)) | \(pct(result.wronglyRefused)) "
+                + "| \(pct(result.refusedUncovered)) | \(pct(result.refusedNearDomain)) |")
+            if verbose {
+                let misses = result.ranks.filter { $0.value.map { $0 > 5 } ?? true }.keys.sorted()
+                if !misses.isEmpty { console.print("      not in top 5: \(misses.joined(separator: ", "))") }
+                if mode == .hybrid, case .convex = fusion {
+                    for id in misses {
+                        guard let question = tuning.questions.first(where: { $0.id == id }), let found = tuning.evidence[id] else { continue }
+                        var engine = tuning.engine
+                        engine.fusion = fusion
+                        let top = engine.fuse(found, limit: 3, mode: .hybrid).compactMap { chunk($0.id) }
+                        console.print("      \(id) \(question.question)\n        expected \(question.sourcePaths.joined(separator: " | ")) › \(question.sections.joined(separator: " | "))")
+                        for hit in top { console.print("        got \(hit.sourcePath) › \(hit.headings.dropFirst().joined(separator: " › "))") }
+                    }
+                }
+                if !result.wronglyRefusedIDs.isEmpty { console.print("      wrongly refused: \(explain(result.wronglyRefusedIDs, mode: mode, coverage: coverage))") }
+                if !result.wronglyAccepted.isEmpty { console.print("      not covered but answered: \(explain(result.wronglyAccepted, mode: mode, coverage: coverage))") }
             }
-            let name = mode.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-            context.console.print("  \(name) hit@1 \(pct(result.hitAt1))  hit@5 \(pct(result.hitAt5))  MRR \(String(format: "%.3f", result.mrr))"
-                + "  | gate: covered accepted \(pct(result.acceptedCovered)), not covered refused \(pct(result.refusedUncovered))")
-            if !result.wronglyAccepted.isEmpty {
-                context.console.print("           not covered but answered: \(result.wronglyAccepted.joined(separator: ", "))")
-            }
-            let misses = result.ranks.filter { $0.value == nil }.keys.sorted()
-            if !misses.isEmpty { context.console.print("           not in top 10: \(misses.joined(separator: ", "))") }
         }
     }
 }
