@@ -14,7 +14,7 @@ import Testing
     static let policy = CoveragePolicy(denseFloor: 0.2, denseAccept: 0.5)
 
     static func decide(_ question: String, dense: Double = 0.6, lexical: Bool = true) -> Coverage {
-        policy.decide(question: question, vocabulary: vocabulary, denseTop: dense, lexicallyRelevant: lexical)
+        policy.decide(question: question, vocabulary: vocabulary, denseTop: dense, lexicalEvidence: lexical ? 1 : 0)
     }
 
     @Test func anAbsentNameIsRefusedEvenWhenItsNeighboursMatch() {

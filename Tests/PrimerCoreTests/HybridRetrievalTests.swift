@@ -115,7 +115,7 @@ struct MarkerEmbedder: Embedder {
         let policy = CoveragePolicy(denseFloor: 0.2, denseAccept: 0.5)
         let vocabulary = BookVocabulary(texts: ["robots balance"])
         func decide(_ lexical: Bool, _ dense: Double?) -> Bool {
-            policy.decide(question: "how do robots balance", vocabulary: vocabulary, denseTop: dense, lexicallyRelevant: lexical).answers
+            policy.decide(question: "how do robots balance", vocabulary: vocabulary, denseTop: dense, lexicalEvidence: lexical ? 1 : 0).answers
         }
         #expect(decide(false, nil) == false)
         #expect(decide(true, nil) == true)

@@ -16,11 +16,12 @@ import Testing
             EvaluationQuestion(id: "c", question: "about gamma", sourcePath: "c.md", section: "Gamma"),
             EvaluationQuestion(id: "n", question: "sourdough bread", sourcePath: nil, section: nil),
         ]
-        let result = RetrievalEvaluation.run(questions) { question in
-            switch question {
-            case "about alpha": [chunk("a.md", "Alpha"), chunk("b.md", "Beta")]
-            case "about beta": [chunk("a.md", "Alpha"), chunk("x.md", "Beta"), chunk("b.md", "Beta")]
-            default: []
+        let result = RetrievalEvaluation.score(questions) { question -> ([BookChunk], Bool) in
+            switch question.question {
+            case "about alpha": ([chunk("a.md", "Alpha"), chunk("b.md", "Beta")], true)
+            case "about beta": ([chunk("a.md", "Alpha"), chunk("x.md", "Beta"), chunk("b.md", "Beta")], true)
+            case "about gamma": ([], false)
+            default: ([], false)
             }
         }
         #expect(result.questions == 3)
@@ -29,6 +30,7 @@ import Testing
         #expect(abs(result.mrr - (1 + 1.0 / 3) / 3) < 1e-9)
         #expect(result.ranks["c"] == .some(nil))
         #expect(result.refusedUncovered == 1)
+        #expect(abs(result.wronglyRefused - 1.0 / 3) < 1e-9 && result.wronglyRefusedIDs == ["c"])
     }
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

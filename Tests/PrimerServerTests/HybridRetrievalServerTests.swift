@@ -51,7 +51,7 @@ import Vapor
             #expect(retrieval["embedder"] as? String == "local:all-MiniLM-L6-v2")
             #expect(retrieval["vectors"] as? Int == chunks)
             let stored = try await Self.vectorCount(server)
-            #expect(stored > 0 && stored <= chunks)
+            #expect(stored >= chunks / 2, "one vector per distinct window text")
 
             // A paraphrase that shares few words with the book.
             let answer = try await server.send(.POST, "/api/v1/query", json: ["query": "how do walking robots avoid falling over?"])

@@ -54,11 +54,11 @@ import Vapor
     @Test func handWrittenResponseJSONMatchesTheCodableEncoding() throws {
         let tricky = "Quotes \" and \\ backslash, new\nline, tab\t, CR\r, bell \u{07}, NUL \u{00}, é, 漢字, 🤖, </script>"
         let response = QueryResponse(
-            queryID: UUID(), conversationID: UUID(), answer: tricky, answered: true,
+            queryID: UUID(), conversationID: UUID(), answer: tricky, answered: true, notCovered: ["Kalibr", tricky],
             sources: [
                 SourceResponse(pageURL: "/book/intro#what-is-it", pageTitle: "Intro \"1\"", section: "A › B", sourcePath: "01_intro.md",
                                chunkText: tricky + "\n\n```python\nprint('x')\n```", relevanceScore: 0.1234),
-                SourceResponse(pageURL: "", pageTitle: "", section: "", sourcePath: "", chunkText: "", relevanceScore: 1e-05),
+                SourceResponse(pageURL: "", pageTitle: "", section: "", sourcePath: "", chunkText: "", relevanceScore: 1e-05, role: .closest),
             ],
             personalizationApplied: false, chunksRetrieved: 2, responseTimeMs: 34.0)
         let written = try JSONSerialization.jsonObject(with: Data(response.json.readableBytesView)) as? NSDictionary

@@ -93,8 +93,54 @@ import Testing
             let response = try await server.send(.POST, "/api/v1/query", json: ["query": "How do I bake sourdough bread at home?"])
             #expect(response.status == .ok)
             #expect(response.json["answered"] as? Bool == false)
-            #expect((response.json["answer"] as? String)?.hasPrefix("The book doesn't cover") == true)
-            #expect((response.json["sources"] as? [Any])?.isEmpty == true)
+            #expect((response.json["answer"] as? String)?.hasPrefix("The book doesn't cover \"How do I bake sourdough bread at home?\"") == true)
+            #expect(response.json["not_covered"] as? [String] == [])
+            let sources = response.json["sources"] as? [[String: Any]] ?? []
+            #expect(sources.allSatisfy { $0["role"] as? String == "closest" })
+        }
+    }
+
+    /// A question about something the book never names (Kalibr) in a book that explains
+    /// cameras: refused in the reader's words, with the closest sections as links, not citations.
+    @Test(arguments: TestDatabase.allCases)
+    func aNameTheBookNeverMentionsIsRefusedWithTheClosestSections(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let question = "How do I calibrate my stereo camera with Kalibr?"
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": question])
+            #expect(response.status == .ok)
+            #expect(response.json["answered"] as? Bool == false)
+            #expect(response.json["not_covered"] as? [String] == ["Kalibr"])
+            let answer = response.json["answer"] as? String ?? ""
+            #expect(answer.hasPrefix("The book doesn't cover Kalibr."))
+            #expect(!answer.contains("["), "nothing is composed or cited from the closest sections")
+            let sources = try #require(response.json["sources"] as? [[String: Any]])
+            #expect((1...QueryService.closestLimit).contains(sources.count))
+            #expect(sources.allSatisfy { $0["role"] as? String == "closest" })
+            #expect(sources.contains { ($0["page_url"] as? String)?.contains("sensors") == true }, "\(sources.map { $0["page_url"] ?? "" })")
+            #expect(Set(sources.compactMap { $0["page_url"] as? String }).count == sources.count, "one link per section")
+            let row = try #require(try await server.sql.raw("SELECT answered, sources_count FROM chat_queries").first())
+            #expect(try row.decode(column: "answered", as: Bool.self) == false)
+            #expect(try row.decode(column: "sources_count", as: Int.self) == sources.count)
+        }
+    }
+
+    /// The book explains PID control but names no Cohen–Coon rules: the covered part is
+    /// answered and the answer says plainly what is missing.
+    @Test(arguments: TestDatabase.allCases)
+    func aPartlyCoveredQuestionIsAnsweredWithTheMissingPartNamed(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let question = "How does a PID controller work, and how do I tune it with the Cohen-Coon method?"
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": question])
+            #expect(response.json["answered"] as? Bool == true)
+            #expect(response.json["not_covered"] as? [String] == ["Cohen-Coon"])
+            let answer = response.json["answer"] as? String ?? ""
+            #expect(answer.hasPrefix("The book doesn't cover Cohen-Coon, so this answers only the rest of your question.\n\n"))
+            let sources = try #require(response.json["sources"] as? [[String: Any]])
+            #expect(sources.allSatisfy { $0["role"] as? String == "citation" })
+            #expect(sources.contains { ($0["page_url"] as? String)?.contains("pid-control") == true })
+            #expect(answer.contains("[1]"))
         }
     }
 

@@ -53,6 +53,24 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestDatabase.allCases)
+    func aRefusalStreamsTheClosestSectionsAndWhatIsMissing(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "Which Dynamixel servo should my arm use?"])
+            let events = Self.events(response.text)
+            #expect(events.map(\.0) == ["sources", "delta", "done"])
+            let closest = try #require(events.first?.1 as? [[String: Any]])
+            #expect(!closest.isEmpty && closest.allSatisfy { $0["role"] as? String == "closest" })
+            #expect((events[1].1 as? [String: Any])?["text"] as? String == (events[2].1 as? [String: Any])?["answer"] as? String)
+            let done = try #require(events.last?.1 as? [String: Any])
+            #expect(done["answered"] as? Bool == false)
+            #expect(done["not_covered"] as? [String] == ["Dynamixel"])
+            #expect((done["answer"] as? String)?.hasPrefix("The book doesn't cover Dynamixel.") == true)
+            #expect((done["sources"] as? [[String: Any]])?.count == closest.count)
+        }
+    }
+
     @Test func invalidStreamRequestsAreJSONErrors() async throws {
         try await withServer(.sqlite) { server in
             let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": ""])

@@ -48,6 +48,13 @@ public struct BM25Index: Retriever, Sendable {
         termNumbers[term].map { postings[$0].count } ?? 0
     }
 
+    /// The Lucene IDF of `term`: `ln(1 + (N − df + 0.5) / (df + 0.5))`, highest for a term
+    /// the book never uses.
+    public func inverseDocumentFrequency(of term: String) -> Double {
+        let n = Double(ids.count), df = Double(documentFrequency(of: term))
+        return log(1 + (n - df + 0.5) / (df + 0.5))
+    }
+
     /// Indexes `documents` (order matters only for memory layout, not results).
     public init(documents: [SearchDocument], parameters: BM25Parameters = BM25Parameters()) {
         self.parameters = parameters

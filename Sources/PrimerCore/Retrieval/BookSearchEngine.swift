@@ -58,19 +58,24 @@ public struct BookSearchEngine: Sendable {
         let lexicalScores: [String: Double]
         let denseHits: [SearchHit]
         let denseScores: [String: Double]
-        let gatePassages: [SourcePassage]
+        /// The share of the question's IDF weight found in the best of the top lexical passages.
+        public let lexicalEvidence: Double
+        /// The share of the question's distinct terms that occur anywhere in the book.
+        public let vocabularyShare: Double
         /// Cosine similarity of the best dense hit (nil without dense retrieval).
         public let denseTop: Double?
     }
 
     /// Searches `query` (already split into `terms` by `TextTokenizer.terms`). `chunk` maps ids
-    /// to chunks for the lexical part of the coverage decision.
-    public func search(_ query: String, terms: [String], limit: Int, pageSlug: String?, mode: Mode? = nil,
+    /// to chunks for the lexical part of the coverage decision. `question`, when the query was
+    /// widened with earlier turns of a conversation, is what the reader asked now: only its
+    /// names decide what the book lacks.
+    public func search(_ query: String, terms: [String], limit: Int, pageSlug: String?, mode: Mode? = nil, question: String? = nil,
                        chunk: (String) -> BookChunk?) async throws -> Result {
         let mode = mode ?? defaultMode
         let evidence = try await gather(query, terms: terms, limit: limit, pageSlug: pageSlug, mode: mode, chunk: chunk)
         return Result(hits: fuse(evidence, limit: limit, mode: mode),
-                      coverage: decide(query, evidence: evidence, policy: coverage), denseTop: evidence.denseTop)
+                      coverage: decide(question ?? query, evidence: evidence, policy: coverage), denseTop: evidence.denseTop)
     }
 
     /// Runs the retrievers that `mode` needs: each one's best `candidateFactor × limit`
@@ -94,10 +99,12 @@ public struct BookSearchEngine: Sendable {
                 for id in union { lexicalScores[id] = all[id] ?? 0 }
             }
         }
-        let gatePassages = lexicalHits.prefix(3).compactMap { chunk($0.id).map { SourcePassage(chunk: $0, score: 0) } }
         return Evidence(terms: terms, lexicalHits: Array(lexicalHits.prefix(mode == .lexical ? limit : candidates)),
                         lexicalScores: lexicalScores, denseHits: denseHits, denseScores: denseScores,
-                        gatePassages: gatePassages, denseTop: mode == .lexical ? nil : denseHits.first?.score)
+                        lexicalEvidence: lexicalEvidence(terms, passages: lexicalHits.prefix(3).compactMap { chunk($0.id) }),
+                        vocabularyShare: Set(terms).isEmpty ? 0
+                            : Double(Set(terms).count { lexical.documentFrequency(of: $0) > 0 }) / Double(Set(terms).count),
+                        denseTop: mode == .lexical ? nil : denseHits.first?.score)
     }
 
     /// The ranking `mode` gives from `evidence`, with this engine's fusion.
@@ -118,8 +125,20 @@ public struct BookSearchEngine: Sendable {
 
     /// The coverage decision for `query` from `evidence` under `policy`.
     public func decide(_ query: String, evidence: Evidence, policy: CoveragePolicy) -> Coverage {
-        let lexicallyRelevant = RelevanceGate.isRelevant(questionTerms: evidence.terms, passages: evidence.gatePassages,
-                                                         inBook: { lexical.documentFrequency(of: $0) > 0 })
-        return policy.decide(question: query, vocabulary: vocabulary, denseTop: evidence.denseTop, lexicallyRelevant: lexicallyRelevant)
+        policy.decide(question: query, vocabulary: vocabulary, denseTop: evidence.denseTop, lexicalEvidence: evidence.lexicalEvidence,
+                      vocabularyShare: evidence.vocabularyShare)
+    }
+
+    /// The largest share of the question's IDF weight that one of `passages` contains (terms
+    /// the book never uses weigh most; 0 for a question without terms).
+    func lexicalEvidence(_ terms: [String], passages: [BookChunk]) -> Double {
+        let distinct = Set(terms)
+        let weights = distinct.map { ($0, lexical.inverseDocumentFrequency(of: $0)) }
+        let total = weights.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return 0 }
+        return passages.map { passage in
+            let present = ChunkTerms.of(passage)
+            return weights.reduce(0) { present.contains($1.0) ? $0 + $1.1 : $0 } / total
+        }.max() ?? 0
     }
 }

@@ -34,25 +34,41 @@ public struct CoveragePolicy: Sendable, Equatable {
     /// From this best dense similarity the question is covered even when few of its words
     /// occur in the passages (paraphrases); between floor and accept the lexical evidence decides.
     public var denseAccept: Double
+    /// The lexical evidence that makes a question in the middle band covered: the share of the
+    /// question's IDF weight found in one of the best lexical passages. Rare words count most,
+    /// so "how long should dough rise" matching "long" and "rise" is not evidence.
+    public var lexicalShare: Double
+    /// Without dense retrieval (no embedding model), the lexical evidence a question needs,
+    /// and the share of its terms that must occur in the book at all ("bake sourdough bread at
+    /// home": only "home" does).
+    public var lexicalOnlyShare: Double
+    public var lexicalOnlyVocabulary: Double
 
-    public init(denseFloor: Double, denseAccept: Double) {
+    public init(denseFloor: Double, denseAccept: Double, lexicalShare: Double = 0.4, lexicalOnlyShare: Double = 0.15,
+                lexicalOnlyVocabulary: Double = 0.5) {
         self.denseFloor = denseFloor
         self.denseAccept = denseAccept
+        self.lexicalShare = lexicalShare
+        self.lexicalOnlyShare = lexicalOnlyShare
+        self.lexicalOnlyVocabulary = lexicalOnlyVocabulary
     }
 
     /// The shipped thresholds: those `primer eval --tune-on` chose on the second shared book,
     /// measured on the first (README, "Retrieval quality").
-    public static let standard = CoveragePolicy(denseFloor: 0.2, denseAccept: 0.5)
+    public static let standard = CoveragePolicy(denseFloor: 0.2, denseAccept: 0.3, lexicalShare: 0.65, lexicalOnlyShare: 0.075,
+                                                lexicalOnlyVocabulary: 0.5)
 
     /// The decision from the evidence: the question's names absent from the book (a name the
     /// book never mentions is its subject or part of it, however close the neighbouring words
-    /// are), the best dense similarity (nil without dense retrieval) and the lexical relevance gate.
-    public func decide(question: String, vocabulary: BookVocabulary, denseTop: Double?, lexicallyRelevant: Bool) -> Coverage {
+    /// are), the best dense similarity (nil without dense retrieval), the lexical evidence (see
+    /// ``lexicalShare``) and the share of the question's terms the book uses.
+    public func decide(question: String, vocabulary: BookVocabulary, denseTop: Double?, lexicalEvidence: Double,
+                       vocabularyShare: Double = 1) -> Coverage {
         let close: Bool
         if let denseTop {
-            close = denseTop >= denseAccept || (denseTop >= denseFloor && lexicallyRelevant)
+            close = denseTop >= denseAccept || (denseTop >= denseFloor && lexicalEvidence >= lexicalShare)
         } else {
-            close = lexicallyRelevant
+            close = lexicalEvidence >= lexicalOnlyShare && vocabularyShare >= lexicalOnlyVocabulary
         }
         let absent = SalientTerms.of(question).filter { term in
             !term.words.allSatisfy(vocabulary.contains)

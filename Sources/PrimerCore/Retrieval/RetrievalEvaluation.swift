@@ -143,13 +143,4 @@ public struct RetrievalEvaluation: Sendable, Equatable {
         for question in questions { outcomes[question.id] = try await search(question.question) }
         return score(questions) { outcomes[$0.id] ?? ([], false) }
     }
-
-    /// Runs a synchronous `search` over `questions`; the lexical relevance gate decides coverage.
-    public static func run(_ questions: [EvaluationQuestion], inBook: ((String) -> Bool)? = nil, search: (String) -> [BookChunk]) -> RetrievalEvaluation {
-        score(questions) { question in
-            let results = search(question.question)
-            let passages = results.map { SourcePassage(chunk: $0, score: 1) }
-            return (results, RelevanceGate.isRelevant(question: question.question, passages: passages, inBook: inBook))
-        }
-    }
 }

@@ -59,14 +59,24 @@ public struct RetrievalTuning: Sendable {
         var coverageOptions: [CoveragePolicy] = []
         for floor in stride(from: 0.10, through: 0.50, by: 0.025) {
             for accept in stride(from: 0.30, through: 0.80, by: 0.025) where accept >= floor {
-                coverageOptions.append(CoveragePolicy(denseFloor: floor, denseAccept: accept))
+                for share in stride(from: 0.2, through: 0.7, by: 0.05) {
+                    coverageOptions.append(CoveragePolicy(denseFloor: floor, denseAccept: accept, lexicalShare: share))
+                }
             }
         }
         let fusion = BookSearchEngine.Fusion.convex(convex)
-        let coverage = Self.best(coverageOptions) { option in
-            let result = evaluate(mode: .hybrid, fusion: fusion, coverage: option, chunk: chunk)
+        func refusalScore(_ result: RetrievalEvaluation) -> Double {
             guard result.wronglyRefused <= maxWronglyRefused else { return -1 + (1 - result.wronglyRefused) / 10 }
             return (result.refusedUncovered * 1000).rounded() + (1 - result.wronglyRefused)
+        }
+        var coverage = Self.best(coverageOptions) { refusalScore(evaluate(mode: .hybrid, fusion: fusion, coverage: $0, chunk: chunk)) }
+        // Without an embedding model only the lexical evidence (and the names) decide.
+        // The book-vocabulary share stays at the old gate's 0.5: tuned here it overfits (0.8 on the
+        // second book refuses 31% of the first book's answerable questions).
+        coverage.lexicalOnlyShare = Self.best(Array(stride(from: 0.0, through: 0.5, by: 0.025))) { share in
+            var option = coverage
+            option.lexicalOnlyShare = share
+            return refusalScore(evaluate(mode: .lexical, fusion: fusion, coverage: option, chunk: chunk))
         }
         return Choice(convex: convex, reciprocalRank: rrf, coverage: coverage)
     }
@@ -84,6 +94,6 @@ extension BookSearchEngine.Evidence {
     /// The same evidence as a lexical-only search would have had.
     var lexicalOnly: BookSearchEngine.Evidence {
         BookSearchEngine.Evidence(terms: terms, lexicalHits: lexicalHits, lexicalScores: [:], denseHits: [], denseScores: [:],
-                                  gatePassages: gatePassages, denseTop: nil)
+                                  lexicalEvidence: lexicalEvidence, vocabularyShare: vocabularyShare, denseTop: nil)
     }
 }

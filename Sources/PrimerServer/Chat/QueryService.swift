@@ -28,9 +28,19 @@ struct QueryService {
         let conversationID: UUID
         let history: [ConversationTurn]
         let passages: [SourcePassage]
+        /// The cited passages' sources, or (not covered) the closest sections.
         let sources: [SourceResponse]
-        /// False when the book has nothing relevant: the answer says so instead of inventing.
-        let relevant: Bool
+        /// Whether and how far the book covers the question: refused questions get no answer
+        /// composed, only what is missing and the closest sections.
+        let coverage: Coverage
+        var relevant: Bool { coverage.answers }
+        /// What a partly covered answer opens with (says what the book lacks); empty otherwise.
+        var opening: String {
+            if case .partial(let missing, _) = coverage { return QueryService.partlyCovered(missing: missing) }
+            return ""
+        }
+        /// The closest sections offered with a refusal.
+        var closest: [SourceResponse] { sources.filter { $0.role == .closest } }
         let start: NIODeadline
 
         var answerRequest: AnswerRequest {
@@ -61,38 +71,64 @@ struct QueryService {
         let (conversationID, history) = try await conversation(input.conversationID, userID: userID)
 
         let passages: [SourcePassage]
-        let relevant: Bool
+        let coverage: Coverage
+        var sources: [SourceResponse]
         if let selection = input.selectedText {
             passages = [SelectionLocator.passage(for: selection, in: snapshot)]
-            relevant = true
+            coverage = .covered
+            sources = Self.sources(passages, role: .citation)
         } else {
             let query = QueryRewriter.retrievalQuery(input.query, history: history)
-            let terms = TextTokenizer.terms(query)
-            let result: BookSearchEngine.Result
-            do {
-                result = try await snapshot.engine.search(query, terms: terms, limit: input.maxResults, pageSlug: input.chapter,
-                                                          chunk: { snapshot.chunksByID[$0] })
-            } catch {
-                // The embedder failed (e.g. a hosted API is down): answer from lexical search.
-                request.logger.warning("Dense retrieval failed; using lexical search", metadata: ["error": .string("\(error)")])
-                result = try await snapshot.engine.search(query, terms: terms, limit: input.maxResults, pageSlug: input.chapter,
-                                                          mode: .lexical, chunk: { snapshot.chunksByID[$0] })
+            let result = try await search(query, question: input.query, limit: input.maxResults, chapter: input.chapter, in: snapshot)
+            coverage = result.coverage
+            var found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
+            if case .partial(_, let coveredPart) = coverage {
+                // Answer the part the book covers from passages about that part alone.
+                let part = try await search(coveredPart, question: coveredPart, limit: input.maxResults, chapter: input.chapter, in: snapshot)
+                found = part.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
             }
-            let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-            relevant = result.relevant
-            passages = relevant ? found : []
-        }
-        let top = passages.map(\.score).max() ?? 1
-        let sources = passages.map { passage in
-            SourceResponse(
-                pageURL: passage.chunk.pageSlug.isEmpty ? "" : passage.chunk.url, pageTitle: passage.chunk.pageTitle, section: passage.chunk.section,
-                sourcePath: passage.chunk.sourcePath, chunkText: passage.chunk.text,
-                relevanceScore: top > 0 ? (passage.score / top * 10_000).rounded() / 10_000 : 0)
+            if coverage.answers {
+                passages = found
+                sources = Self.sources(found, role: .citation)
+            } else {
+                // Nothing is composed from them: they are offered as the closest reading, one per section.
+                passages = []
+                var seen = Set<String>()
+                sources = Self.sources(found.filter { seen.insert($0.chunk.url).inserted }.prefix(Self.closestLimit), role: .closest)
+            }
         }
         return Prepared(
             input: input, userID: userID, profile: profile, personalizationApplied: profile != nil,
             conversationID: conversationID, history: history, passages: passages, sources: sources,
-            relevant: relevant, start: start)
+            coverage: coverage, start: start)
+    }
+
+    /// How many closest sections a refusal offers.
+    static let closestLimit = 3
+
+    /// Hybrid search (lexical when the embedder fails, e.g. a hosted API is down).
+    private func search(_ query: String, question: String, limit: Int, chapter: String?,
+                        in snapshot: BookLibrary.Snapshot) async throws -> BookSearchEngine.Result {
+        let terms = TextTokenizer.terms(query)
+        do {
+            return try await snapshot.engine.search(query, terms: terms, limit: limit, pageSlug: chapter, question: question,
+                                                    chunk: { snapshot.chunksByID[$0] })
+        } catch {
+            request.logger.warning("Dense retrieval failed; using lexical search", metadata: ["error": .string("\(error)")])
+            return try await snapshot.engine.search(query, terms: terms, limit: limit, pageSlug: chapter, mode: .lexical, question: question,
+                                                    chunk: { snapshot.chunksByID[$0] })
+        }
+    }
+
+    /// The passages as listed sources, scores relative to the best.
+    static func sources(_ passages: some Collection<SourcePassage>, role: SourceResponse.Role) -> [SourceResponse] {
+        let top = passages.map(\.score).max() ?? 1
+        return passages.map { passage in
+            SourceResponse(
+                pageURL: passage.chunk.pageSlug.isEmpty ? "" : passage.chunk.url, pageTitle: passage.chunk.pageTitle, section: passage.chunk.section,
+                sourcePath: passage.chunk.sourcePath, chunkText: passage.chunk.text,
+                relevanceScore: top > 0 ? (passage.score / top * 10_000).rounded() / 10_000 : 0, role: role)
+        }
     }
 
     /// The signed-in reader's id and profile. A missing, invalid or expired token means
@@ -135,13 +171,14 @@ struct QueryService {
     /// generator if the provider fails (what it wrote so far is dropped: nothing was shown).
     func complete(_ prepared: Prepared) async throws -> (answer: String, provider: String) {
         let primary = services.generator
+        let opening = prepared.opening
         do {
-            return (try await primary.complete(prepared.answerRequest), primary.name)
+            return (opening + (try await primary.complete(prepared.answerRequest)), primary.name)
         } catch {
             try Task.checkCancellation()
             if error is CancellationError { throw error }
             let fallback = Self.fallBack(from: primary, error: error, logger: request.logger)
-            return (fallback.compose(prepared.answerRequest), fallback.name)
+            return (opening + fallback.compose(prepared.answerRequest), fallback.name)
         }
     }
 
@@ -151,8 +188,10 @@ struct QueryService {
         let primary = services.generator
         let logger = request.logger
         let answerRequest = prepared.answerRequest
+        let opening = prepared.opening
         return AsyncThrowingStream { continuation in
             let task = Task {
+                if !opening.isEmpty { continuation.yield(.delta(opening)) }
                 do {
                     for try await piece in primary.answer(answerRequest) { continuation.yield(.delta(piece)) }
                     continuation.finish()
@@ -180,17 +219,37 @@ struct QueryService {
         return ExtractiveGenerator()
     }
 
-    /// The text shown when the book has nothing on the question.
-    static func notCovered(_ question: String) -> String {
-        let shown = question.count > 120 ? question.prefix(117) + "…" : Substring(question)
-        return "The book doesn't cover \"\(shown)\". Try rephrasing the question, or browse the table of contents."
+    /// The text shown when the book doesn't cover the question: what it lacks, in the reader's
+    /// words, and where the closest sections are (listed as sources with the role `closest`).
+    static func notCovered(_ question: String, missing: [String], hasClosest: Bool) -> String {
+        let subject: String
+        if missing.isEmpty {
+            let shown = question.count > 120 ? question.prefix(117) + "…" : Substring(question)
+            subject = "\"\(shown)\""
+        } else {
+            subject = Self.list(missing)
+        }
+        return "The book doesn't cover \(subject)."
+            + (hasClosest ? " The closest sections it has are listed below; they don't answer the question."
+                          : " Try rephrasing the question, or browse the table of contents.")
+    }
+
+    /// The sentence that opens a partly covered answer.
+    static func partlyCovered(missing: [String]) -> String {
+        "The book doesn't cover \(list(missing)), so this answers only the rest of your question.\n\n"
+    }
+
+    /// "A", "A and B", "A, B and C".
+    static func list(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// Records the query and builds the final response.
     func finish(_ prepared: Prepared, answer: String, provider: String) async throws -> QueryResponse {
         let answered = prepared.relevant && !answer.trimmingWhitespace().isEmpty
-        let text = answered ? answer : Self.notCovered(prepared.input.query)
-        let sources = answered ? prepared.sources : []
+        let text = answered ? answer
+            : Self.notCovered(prepared.input.query, missing: prepared.coverage.missing, hasClosest: !prepared.closest.isEmpty)
+        let sources = answered ? prepared.sources : prepared.closest
         let latency = Double((NIODeadline.now() - prepared.start).nanoseconds) / 1_000_000
         let id = UUID()
         try await services.queryLog.record(QueryRecord(
@@ -198,7 +257,8 @@ struct QueryService {
             answered: answered, personalizationApplied: prepared.personalizationApplied, provider: provider,
             latencyMs: latency, sourcesCount: sources.count, createdAt: Date()), on: request.db)
         return QueryResponse(
-            queryID: id, conversationID: prepared.conversationID, answer: text, answered: answered, sources: sources,
+            queryID: id, conversationID: prepared.conversationID, answer: text, answered: answered,
+            notCovered: prepared.coverage.missing, sources: sources,
             personalizationApplied: prepared.personalizationApplied, chunksRetrieved: prepared.passages.count,
             responseTimeMs: (latency * 100).rounded() / 100)
     }

@@ -51,7 +51,9 @@ struct EvalCommand: AsyncCommand {
             console.print("Tuned on \(tuneBook):")
             console.print("  convex fusion: dense weight \(choice.convex.denseWeight), \(choice.convex.normalisation.rawValue) normalisation")
             console.print("  reciprocal-rank fusion: dense weight \(choice.reciprocalRank.denseWeight) (lexical 1, k 60)")
-            console.print("  coverage: dense floor \(fmt(choice.coverage.denseFloor)), accept \(fmt(choice.coverage.denseAccept))")
+            console.print("  coverage: dense floor \(fmt(choice.coverage.denseFloor)), accept \(fmt(choice.coverage.denseAccept)), "
+                + "lexical share \(fmt(choice.coverage.lexicalShare)); without dense retrieval, lexical share \(fmt(choice.coverage.lexicalOnlyShare)), "
+                + "book vocabulary \(fmt(choice.coverage.lexicalOnlyVocabulary))")
             report.print(console: console, title: "Reported on \(reportBook) (settings tuned on \(tuneBook))",
                          convex: choice.convex, rrf: choice.reciprocalRank, coverage: choice.coverage, verbose: signature.verbose)
             report.printShipped(console: console, verbose: signature.verbose)
@@ -134,7 +136,7 @@ private struct EvalBook {
             guard let question = tuning.questions.first(where: { $0.id == id }), let found = tuning.evidence[id] else { return id }
             let decision = tuning.engine.decide(question.question, evidence: found, policy: coverage)
             let dense = found.denseTop.map { String(format: "%.2f", $0) } ?? "-"
-            return "\(id) (dense \(dense)" + (decision.missing.isEmpty ? ")" : ", absent: \(decision.missing.joined(separator: "; ")))")
+            return "\(id) (dense \(dense), lexical \(String(format: "%.2f", found.lexicalEvidence))" + (decision.missing.isEmpty ? ")" : ", absent: \(decision.missing.joined(separator: "; ")))")
         }.joined(separator: ", ")
     }
 

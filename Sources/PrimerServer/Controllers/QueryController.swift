@@ -20,8 +20,9 @@ struct QueryController: RouteCollection {
         return try await service.finish(prepared, answer: answer, provider: provider)
     }
 
-    /// Events: `sources`, then `delta` pieces (`{"text": …}`), then `done` with the full
-    /// response, or `error`. A client that disconnects cancels generation.
+    /// Events: `sources` (cited passages, or with a refusal the closest sections), then `delta`
+    /// pieces (`{"text": …}`), then `done` with the full response, or `error`. A client that
+    /// disconnects cancels generation.
     @Sendable
     func stream(req: Request) async throws -> Response {
         let service = QueryService(request: req)
@@ -31,7 +32,8 @@ struct QueryController: RouteCollection {
         return EventStreamResponse.make(req) { writer in
             var answer = "", provider = primaryName, recorded = false
             do {
-                try await writer.writeBuffer(ServerSentEvent.encode("sources", prepared.relevant ? prepared.sources : []))
+                // Cited passages, or with a refusal the closest sections (role "closest").
+                try await writer.writeBuffer(ServerSentEvent.encode("sources", prepared.sources))
                 if prepared.relevant {
                     for try await event in service.generate(prepared) {
                         switch event {

@@ -36,6 +36,13 @@ struct JSONWriter {
         writeString(value)
     }
 
+    /// A string element of an array.
+    mutating func value(_ value: String) {
+        separate()
+        writeString(value)
+        needsComma = true
+    }
+
     mutating func field(_ key: StaticString, _ value: Bool) {
         name(key)
         buffer.writeStaticString(value ? "true" : "false")

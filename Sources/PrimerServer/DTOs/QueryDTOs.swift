@@ -53,18 +53,28 @@ struct QueryInput: Sendable {
     let conversationID: UUID?
 }
 
-/// A cited source in an answer.
+/// A source listed with an answer: a cited passage, or (when the book doesn't cover the
+/// question) one of the closest sections it has.
 struct SourceResponse: Content, Equatable {
+    /// Why a source is listed.
+    enum Role: String, Codable, Sendable {
+        /// The answer is built from it.
+        case citation
+        /// The book doesn't cover the question; this is the nearest section it has.
+        case closest
+    }
+
     let pageURL: String
     let pageTitle: String
     let section: String
     let sourcePath: String
     let chunkText: String
     let relevanceScore: Double
+    var role: Role = .citation
 
     enum CodingKeys: String, CodingKey {
         case pageURL = "page_url", pageTitle = "page_title", section, sourcePath = "source_path"
-        case chunkText = "chunk_text", relevanceScore = "relevance_score"
+        case chunkText = "chunk_text", relevanceScore = "relevance_score", role
     }
 }
 
@@ -74,13 +84,15 @@ struct QueryResponse: Content {
     let conversationID: UUID
     let answer: String
     let answered: Bool
+    /// What the question names that the book never mentions, as the reader wrote it.
+    let notCovered: [String]
     let sources: [SourceResponse]
     let personalizationApplied: Bool
     let chunksRetrieved: Int
     let responseTimeMs: Double
 
     enum CodingKeys: String, CodingKey {
-        case queryID = "query_id", conversationID = "conversation_id", answer, answered, sources
+        case queryID = "query_id", conversationID = "conversation_id", answer, answered, notCovered = "not_covered", sources
         case personalizationApplied = "personalization_applied", chunksRetrieved = "chunks_retrieved"
         case responseTimeMs = "response_time_ms"
     }
@@ -101,6 +113,7 @@ extension QueryResponse {
             out.field("conversation_id", conversationID.uuidString)
             out.field("answer", answer)
             out.field("answered", answered)
+            out.array("not_covered", notCovered) { out, name in out.value(name) }
             out.array("sources", sources) { out, source in
                 out.object { out in
                     out.field("page_url", source.pageURL)
@@ -109,6 +122,7 @@ extension QueryResponse {
                     out.field("source_path", source.sourcePath)
                     out.field("chunk_text", source.chunkText)
                     out.field("relevance_score", source.relevanceScore)
+                    out.field("role", source.role.rawValue)
                 }
             }
             out.field("personalization_applied", personalizationApplied)

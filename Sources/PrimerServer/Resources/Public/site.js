@@ -321,7 +321,7 @@
   /** Only what re-rendering needs is stored (chunk texts would bloat localStorage). */
   function slimSources(sources) {
     return (Array.isArray(sources) ? sources : []).map((s) => ({
-      page_url: s.page_url || "", page_title: s.page_title || "", section: s.section || ""
+      page_url: s.page_url || "", page_title: s.page_title || "", section: s.section || "", role: s.role || "citation"
     }));
   }
 
@@ -390,14 +390,26 @@
 
     /** Completes a bot message: answer text, personalisation note, sources and feedback buttons. */
     function fillBotMessage(item, message) {
-      renderAnswerText(item.querySelector(".answer"), message.text, message.sources);
+      const notCovered = message.answered === false;
+      // A refusal's sources are the closest sections, not citations: no [n] links into them.
+      renderAnswerText(item.querySelector(".answer"), message.text, notCovered ? [] : message.sources);
       if (message.query_id) item.dataset.queryId = message.query_id;
-      const note = message.personalised
-        ? el("p", "personalised", "Personalised for your background")
-        : el("p", "personalised no", "General answer");
-      item.appendChild(note);
-      const list = el("ol", "sources");
+      if (notCovered) {
+        item.classList.add("not-covered");
+        item.insertBefore(el("p", "coverage-note", "Not in the book"), item.firstChild);
+      } else {
+        item.appendChild(message.personalised
+          ? el("p", "personalised", "Personalised for your background")
+          : el("p", "personalised no", "General answer"));
+      }
+      const list = el("ol", notCovered ? "sources closest" : "sources");
       renderSources(list, message.sources);
+      if (notCovered && list.childElementCount) {
+        const label = el("p", "closest-label", "Closest sections in the book (they don't answer this):");
+        label.id = "closest-" + Math.random().toString(36).slice(2);
+        list.setAttribute("aria-labelledby", label.id);
+        item.appendChild(label);
+      }
       item.appendChild(list);
       if (message.query_id) item.appendChild(feedbackButtons(item, message));
       item.classList.remove("streaming");
@@ -534,6 +546,7 @@
         text: done.answer,
         sources: slimSources(done.sources),
         personalised: done.personalization_applied === true,
+        answered: done.answered !== false,
         query_id: done.query_id || null,
         feedback: null
       };

@@ -115,6 +115,13 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
 .pw-personalised.pw-no { background: var(--border); color: var(--muted); }
 .pw-sources { margin: 0.45rem 0 0; padding: 0.45rem 0 0 1.3rem; border-top: 1px solid var(--border); font-size: 0.8em; }
 .pw-sources:empty { display: none; }
+.pw-not-covered { border-style: dashed; }
+.pw-coverage {
+  display: inline-block; margin: 0 0 0.35rem; padding: 0.05rem 0.55rem; border-radius: 999px; border: 1px solid var(--border);
+  color: var(--muted); font-size: 0.75em; font-weight: 600;
+}
+.pw-closest-label { margin: 0.45rem 0 0; color: var(--muted); font-size: 0.8em; }
+.pw-closest-label + .pw-sources { border-top: 0; padding-top: 0.15rem; margin-top: 0.15rem; }
 .pw-sources a { text-decoration: none; }
 .pw-error { margin: 0.3rem 0 0; padding: 0.4rem 0.6rem; border-radius: 6px; background: var(--error-soft); color: var(--error); font-size: 0.88em; }
 #pw-form { display: flex; align-items: flex-end; gap: 0.5rem; padding: 0.6rem 0.75rem 0.75rem; border-top: 1px solid var(--border); }
@@ -452,11 +459,19 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
 
   function finishAnswer(item, done) {
     const sources = Array.isArray(done.sources) ? done.sources : [];
-    renderAnswer(item.querySelector(".pw-answer"), done.answer, sources);
-    item.appendChild(done.personalization_applied === true
-      ? el("p", "pw-personalised", "Personalised for your background")
-      : el("p", "pw-personalised pw-no", "General answer"));
-    const list = el("ol", "pw-sources");
+    const notCovered = done.answered === false;
+    // A refusal's sources are the closest sections, not citations.
+    renderAnswer(item.querySelector(".pw-answer"), done.answer, notCovered ? [] : sources);
+    if (notCovered) {
+      item.classList.add("pw-not-covered");
+      item.insertBefore(el("p", "pw-coverage", "Not in the book"), item.firstChild);
+      if (sources.length) item.appendChild(el("p", "pw-closest-label", "Closest sections in the book (they don't answer this):"));
+    } else {
+      item.appendChild(done.personalization_applied === true
+        ? el("p", "pw-personalised", "Personalised for your background")
+        : el("p", "pw-personalised pw-no", "General answer"));
+    }
+    const list = el("ol", notCovered ? "pw-sources pw-closest" : "pw-sources");
     for (const source of sources) {
       const li = el("li");
       const href = absoluteHref(source.page_url);
