@@ -106,6 +106,17 @@ struct BrowserTests {
                 let fromSelection = try await Self.answer(browser, number: 3)
                 #expect(fromSelection.contains("quasi-direct drive"), "\(fromSelection)")
                 #expect(try await browser.isDisplayed("#chat-selection") == false, "the selection is used once")
+
+                // Something the book never mentions: shown as "Not in the book", with the closest sections, no citations.
+                try await Self.ask(browser, "How do I calibrate my stereo camera with Kalibr?")
+                let refusal = try await Self.answer(browser, number: 4)
+                #expect(refusal.hasPrefix("The book doesn't cover Kalibr."), "\(refusal)")
+                let last = "document.querySelectorAll('#chat-log .msg-bot.done')[3]"
+                #expect(try await browser.execute("return \(last).classList.contains('not-covered')") as? Bool == true)
+                #expect(try await browser.execute("return \(last).querySelector('.coverage-note').textContent") as? String == "Not in the book")
+                #expect(try await browser.execute("return \(last).querySelectorAll('.sources.closest li a').length") as? Int ?? 0 > 0)
+                #expect(try await browser.execute("return \(last).querySelectorAll('a.cite, .personalised').length") as? Int == 0)
+                try await browser.screenshot(named: "chat-not-covered-desktop-light")
                 try await browser.click("#chat-close")
 
                 // Personalise the chapter, then back to the original.
@@ -213,6 +224,16 @@ struct BrowserTests {
                     try await browser.waitUntil("second widget answer", timeout: .seconds(30), HostSite.inWidget("return w.querySelectorAll('.pw-msg.pw-bot.done').length === 2"))
                     let personalised = try await browser.execute("return " + HostSite.inWidget("const all = w.querySelectorAll('.pw-bot.done .pw-personalised'); return all[all.length - 1].textContent")) as? String
                     #expect(personalised == "Personalised for your background")
+                    // A question the book doesn't cover is shown as such, with the closest sections.
+                    _ = try await browser.execute("return " + HostSite.inWidget(HostSite.fill("#pw-input", "Which Dynamixel servo should I buy?") + "w.querySelector('#pw-send').click()"))
+                    try await browser.waitUntil("third widget answer", timeout: .seconds(30), HostSite.inWidget("return w.querySelectorAll('.pw-msg.pw-bot.done').length === 3"))
+                    let refusal = try await browser.execute("return " + HostSite.inWidget(
+                        "const all = w.querySelectorAll('.pw-bot.done'); const m = all[all.length - 1]; "
+                        + "return [m.classList.contains('pw-not-covered'), m.querySelector('.pw-coverage').textContent, m.querySelectorAll('.pw-closest li a').length, m.querySelectorAll('a.pw-cite').length]")) as? [Any]
+                    #expect(refusal?[0] as? Bool == true)
+                    #expect(refusal?[1] as? String == "Not in the book")
+                    #expect((refusal?[2] as? Int ?? 0) > 0)
+                    #expect(refusal?[3] as? Int == 0)
                     try await browser.screenshot(named: "widget-desktop-light")
 
                     // Sign in on Primer's own site (cookie), then a form on the other origin posts to Primer: refused.

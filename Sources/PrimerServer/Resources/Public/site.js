@@ -405,7 +405,7 @@
       const list = el("ol", notCovered ? "sources closest" : "sources");
       renderSources(list, message.sources);
       if (notCovered && list.childElementCount) {
-        const label = el("p", "closest-label", "Closest sections in the book (they don't answer this):");
+        const label = el("p", "closest-label", "Closest sections in the book:");
         label.id = "closest-" + Math.random().toString(36).slice(2);
         list.setAttribute("aria-labelledby", label.id);
         item.appendChild(label);

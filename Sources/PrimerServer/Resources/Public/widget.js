@@ -465,7 +465,7 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
     if (notCovered) {
       item.classList.add("pw-not-covered");
       item.insertBefore(el("p", "pw-coverage", "Not in the book"), item.firstChild);
-      if (sources.length) item.appendChild(el("p", "pw-closest-label", "Closest sections in the book (they don't answer this):"));
+      if (sources.length) item.appendChild(el("p", "pw-closest-label", "Closest sections in the book:"));
     } else {
       item.appendChild(done.personalization_applied === true
         ? el("p", "pw-personalised", "Personalised for your background")
