@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Chatbot benchmark on the shared book (../shared/corpus/physical-ai-book), side by side with
 # the original FastAPI plan (../shared/peers/seed-fastapi, 2 uvicorn workers) in one run:
-#   1. ingest of the book from scratch (`primer ingest`, whole process wall time), lexical only
-#      and with all-MiniLM-L6-v2 embeddings;
+#   1. ingest of each shared book from scratch (`primer ingest`, whole process wall time), lexical
+#      only and with all-MiniLM-L6-v2 embeddings (every window of every chunk);
 #   2. POST /api/v1/query from 20 concurrent clients (wrk, keep-alive) to Primer lexical-only,
 #      Primer hybrid (also from one client: one query's latency) and the peer, with both Primer
 #      servers' RSS before and after; signed out, same questions for all: Primer retrieves (BM25), composes the extractive answer with
@@ -18,6 +18,7 @@ DURATION=${DURATION:-10s}
 PORT=${PORT:-8083}
 PEER_PORT=${PEER_PORT:-8004}
 book="$root/../shared/corpus/physical-ai-book/book-source/docs"
+book2="$root/../shared/corpus/physical-ai-book-2/book-source/docs"
 peer_dir="$root/../shared/peers/seed-fastapi"
 work=$(mktemp -d /tmp/primer-query-bench.XXXXXX)
 command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; }
@@ -29,11 +30,11 @@ export PRIMER_DATA_DIR="$work/data" PRIMER_BOOK_DIR="$book" LOG_LEVEL=warning
 export BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_QUERY_ANONYMOUS=100000000/minute
 
 # Ingest from scratch: lexical only, then (fresh database) with local embeddings.
-timed_ingest() {  # data dir, EMBEDDING_PROVIDER → seconds
+timed_ingest() {  # data dir, EMBEDDING_PROVIDER [, book] → seconds
   PRIMER_DATA_DIR="$1" EMBEDDING_PROVIDER="$2" "$bin" migrate -y >/dev/null 2>&1
   local start end
   start=$(date +%s.%N)
-  PRIMER_DATA_DIR="$1" EMBEDDING_PROVIDER="$2" "$bin" ingest --book "$book" | tail -2 >&2
+  PRIMER_DATA_DIR="$1" EMBEDDING_PROVIDER="$2" "$bin" ingest --book "${3:-$book}" | tail -2 >&2
   end=$(date +%s.%N)
   python3 -c "print(f'{$end - $start:.2f}')"
 }
@@ -42,7 +43,10 @@ echo "==> Ingest of the shared book from scratch, lexical only"
 ingest=$(timed_ingest "$work/lexical" none)
 echo "==> Ingest of the shared book from scratch, with all-MiniLM-L6-v2 embeddings"
 ingest_embed=$(timed_ingest "$work/data" local)
-echo "ingest wall time (process start to exit): lexical ${ingest}s, with embeddings ${ingest_embed}s"
+echo "==> Ingest of the second shared book from scratch, lexical only and with embeddings"
+ingest2=$(timed_ingest "$work/book2-lexical" none "$book2")
+ingest2_embed=$(timed_ingest "$work/book2" local "$book2")
+echo "ingest wall time (process start to exit): lexical ${ingest}s, with embeddings ${ingest_embed}s; second book ${ingest2}s / ${ingest2_embed}s"
 sync  # the ingests' dirty pages would otherwise be written back during the first load test
 
 pids=()
@@ -86,6 +90,7 @@ rss_lexical_run=$(rss "$lexical_pid") rss_hybrid_run=$(rss "$hybrid_pid")
 mkdir -p "$root/artifacts"
 {
   echo "ingest of the shared book from scratch: lexical ${ingest}s, with local embeddings ${ingest_embed}s"
+  echo "ingest of the second shared book from scratch: lexical ${ingest2}s, with local embeddings ${ingest2_embed}s"
   echo "primer /api/v1/query, lexical (retrieval + extractive answer + stored): $(summary primer)"
   echo "primer /api/v1/query, hybrid (+ query embedding, dense search, fusion): $(summary hybrid)"
   echo "primer /api/v1/query, hybrid, one connection (latency of one query):    $(summary hybrid-1)"
