@@ -66,6 +66,17 @@ import Testing
         #expect(book.contains("c++"))
     }
 
+    @Test func oddInputNeverBreaksTheDecision() {
+        let odd = ["", "?", "and", "And how?", "'s", "-", "A-", "-B", "C++ or C#?", "ROS2/ROS1", "🤖 Robot 🤖 Kalibr 🤖", "x_", "__init__",
+                   String(repeating: "Ab", count: 1000), "ÉCOLE Über naïve", "日本語のロボット", "Can CAN can?", "I'm OK. I'm fine."]
+        for question in odd {
+            _ = SalientTerms.of(question)
+            _ = CoveragePolicy.clauses(of: question)
+            _ = Self.decide(question)
+        }
+        #expect(SalientTerms.of("Can CAN can?").map(\.text) == ["CAN"])
+    }
+
     @Test func clausesSplitOnSentencesAndJoinedQuestions() {
         #expect(CoveragePolicy.clauses(of: "What is PID? How do I tune it?") == ["What is PID?", "How do I tune it?"])
         #expect(CoveragePolicy.clauses(of: "What is a camera and how does it see depth?") == ["What is a camera", "how does it see depth?"])
