@@ -59,6 +59,19 @@ import Vapor
             let sources = answer.json["sources"] as? [[String: Any]] ?? []
             #expect(sources.contains { ($0["page_url"] as? String)?.contains("balance-and-walking") == true }, "\(sources.map { $0["page_url"] ?? "" })")
 
+            // Coverage with the dense evidence: far from the book → refused; a partly covered question
+            // answers its covered part only when the book really covers that part.
+            let bread = try await server.send(.POST, "/api/v1/query", json: ["query": "How long should bread dough rise?"])
+            #expect(bread.json["answered"] as? Bool == false)
+            let partial = try await server.send(.POST, "/api/v1/query", json: [
+                "query": "How does a PID controller work, and how do I tune it with the Cohen-Coon method?"])
+            #expect(partial.json["answered"] as? Bool == true)
+            #expect(partial.json["not_covered"] as? [String] == ["Cohen-Coon"])
+            let nothing = try await server.send(.POST, "/api/v1/query", json: [
+                "query": "Which Cohen-Coon table should I use, and how long should bread dough rise?"])
+            #expect(nothing.json["answered"] as? Bool == false, "the other part is not covered either")
+            #expect(nothing.json["not_covered"] as? [String] == ["Cohen-Coon"])
+
             // Ingesting again embeds nothing new.
             try await server.ingest()
             #expect(try await Self.vectorCount(server) == stored)
