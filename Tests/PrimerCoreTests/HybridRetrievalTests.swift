@@ -125,6 +125,19 @@ struct MarkerEmbedder: Embedder {
         #expect(decide(false, 0.3) == false)
     }
 
+    @Test func aPartlyCoveredQuestionIsAnsweredFromItsCoveredPartOnlyWhenThatPartIsCovered() async throws {
+        let engine = try await Self.engine()
+        let byID = Dictionary(uniqueKeysWithValues: Self.chunks.map { ($0.id, $0) })
+        func search(_ question: String) async throws -> BookSearchEngine.Result {
+            try await engine.search(question, terms: TextTokenizer.terms(question), limit: 3, pageSlug: nil, chunk: { byID[$0] })
+        }
+        let partial = try await search("Why do cameras estimate depth with two lenses, and which Basler model should I buy?")
+        #expect(partial.coverage == .partial(missing: ["Basler"], coveredPart: "Why do cameras estimate depth with two lenses,"))
+        #expect(partial.hits.first?.id == "cam", "hits for the covered part")
+        let neither = try await search("Which Basler model should I buy, and how long should bread dough rise?")
+        #expect(neither.coverage == .notCovered(missing: ["Basler"]), "the other part is not in the book either")
+    }
+
     @Test func withoutVectorsTheEngineIsLexical() {
         let lexical = BM25Index(documents: [])
         #expect(BookSearchEngine(lexical: lexical).defaultMode == .lexical)

@@ -64,6 +64,22 @@ public struct BookSearchEngine: Sendable {
         public let vocabularyShare: Double
         /// Cosine similarity of the best dense hit (nil without dense retrieval).
         public let denseTop: Double?
+        /// The question as the reader asked it (its names decide what the book lacks).
+        let question: String
+        /// When the question names something the book lacks but also asks something without it:
+        /// the evidence for that covered part alone.
+        let coveredPart: PartEvidence?
+    }
+
+    /// Evidence for the covered part of a partly covered question (a class: evidence nests).
+    public final class PartEvidence: Sendable {
+        let text: String
+        let evidence: Evidence
+
+        init(text: String, evidence: Evidence) {
+            self.text = text
+            self.evidence = evidence
+        }
     }
 
     /// Searches `query` (already split into `terms` by `TextTokenizer.terms`). `chunk` maps ids
@@ -73,15 +89,24 @@ public struct BookSearchEngine: Sendable {
     public func search(_ query: String, terms: [String], limit: Int, pageSlug: String?, mode: Mode? = nil, question: String? = nil,
                        chunk: (String) -> BookChunk?) async throws -> Result {
         let mode = mode ?? defaultMode
-        let evidence = try await gather(query, terms: terms, limit: limit, pageSlug: pageSlug, mode: mode, chunk: chunk)
-        return Result(hits: fuse(evidence, limit: limit, mode: mode),
-                      coverage: decide(question ?? query, evidence: evidence, policy: coverage), denseTop: evidence.denseTop)
+        let evidence = try await gather(query, question: question, terms: terms, limit: limit, pageSlug: pageSlug, mode: mode, chunk: chunk)
+        let decision = decide(evidence, policy: coverage)
+        var hits = fuse(evidence, limit: limit, mode: mode)
+        // A partly covered question is answered from passages about its covered part alone.
+        if case .partial = decision, let part = evidence.coveredPart { hits = fuse(part.evidence, limit: limit, mode: mode) }
+        return Result(hits: hits, coverage: decision, denseTop: evidence.denseTop)
     }
 
     /// Runs the retrievers that `mode` needs: each one's best `candidateFactor × limit`
     /// chunks, then both scores for every candidate (hybrid).
-    public func gather(_ query: String, terms: [String], limit: Int, pageSlug: String?, mode: Mode,
-                       chunk: (String) -> BookChunk?) async throws -> Evidence {
+    public func gather(_ query: String, question: String? = nil, terms: [String], limit: Int, pageSlug: String?, mode: Mode,
+                       partOf whole: Bool = false, chunk: (String) -> BookChunk?) async throws -> Evidence {
+        let question = question ?? query
+        var coveredPart: PartEvidence?
+        if !whole, case (let names, let part?) = CoveragePolicy.missingNames(in: question, vocabulary: vocabulary), !names.isEmpty {
+            coveredPart = PartEvidence(text: part, evidence: try await gather(
+                part, terms: TextTokenizer.terms(part), limit: limit, pageSlug: pageSlug, mode: mode, partOf: true, chunk: chunk))
+        }
         let candidates = limit * Self.candidateFactor
         let lexicalHits = lexical.rank(terms: terms, limit: max(candidates, 3), pageSlug: pageSlug)
         var denseHits: [SearchHit] = []
@@ -104,7 +129,7 @@ public struct BookSearchEngine: Sendable {
                         lexicalEvidence: lexicalEvidence(terms, passages: lexicalHits.prefix(3).compactMap { chunk($0.id) }),
                         vocabularyShare: Set(terms).isEmpty ? 0
                             : Double(Set(terms).count { lexical.documentFrequency(of: $0) > 0 }) / Double(Set(terms).count),
-                        denseTop: mode == .lexical ? nil : denseHits.first?.score)
+                        denseTop: mode == .lexical ? nil : denseHits.first?.score, question: question, coveredPart: coveredPart)
     }
 
     /// The ranking `mode` gives from `evidence`, with this engine's fusion.
@@ -123,10 +148,14 @@ public struct BookSearchEngine: Sendable {
         }
     }
 
-    /// The coverage decision for `query` from `evidence` under `policy`.
-    public func decide(_ query: String, evidence: Evidence, policy: CoveragePolicy) -> Coverage {
-        policy.decide(question: query, vocabulary: vocabulary, denseTop: evidence.denseTop, lexicalEvidence: evidence.lexicalEvidence,
-                      vocabularyShare: evidence.vocabularyShare)
+    /// The coverage decision from `evidence` under `policy`. A partly covered question stays
+    /// partly covered only if its covered part is covered on its own evidence.
+    public func decide(_ evidence: Evidence, policy: CoveragePolicy) -> Coverage {
+        let decision = policy.decide(question: evidence.question, vocabulary: vocabulary, denseTop: evidence.denseTop,
+                                     lexicalEvidence: evidence.lexicalEvidence, vocabularyShare: evidence.vocabularyShare)
+        guard case .partial(let missing, _) = decision else { return decision }
+        guard let part = evidence.coveredPart, decide(part.evidence, policy: policy) == .covered else { return .notCovered(missing: missing) }
+        return decision
     }
 
     /// The largest share of the question's IDF weight that one of `passages` contains (terms

@@ -44,23 +44,28 @@ public struct CoveragePolicy: Sendable, Equatable {
         } else {
             close = lexicalEvidence >= lexicalOnlyShare && vocabularyShare >= lexicalOnlyVocabulary
         }
+        let (names, coveredPart) = Self.missingNames(in: question, vocabulary: vocabulary)
+        guard !names.isEmpty else { return close ? .covered : .notCovered(missing: []) }
+        if close, let coveredPart { return .partial(missing: names, coveredPart: coveredPart) }
+        return .notCovered(missing: names)
+    }
+
+    /// The question's names that the book never uses, as written, and the clauses of the question
+    /// that ask something without them (nil when none does). Independent of the thresholds.
+    public static func missingNames(in question: String, vocabulary: BookVocabulary) -> (names: [String], coveredPart: String?) {
         let absent = SalientTerms.of(question).filter { term in
             !term.words.allSatisfy(vocabulary.contains)
         }
-        guard !absent.isEmpty else { return close ? .covered : .notCovered(missing: []) }
-        let names = absent.map(\.text)
-        let parts = Self.clauses(of: question)
+        guard !absent.isEmpty else { return ([], nil) }
+        let parts = clauses(of: question)
         // A covered part is a question of its own: none of the missing names, no pronoun pointing
         // back at them ("how do I talk to them?"), a subject of its own, and not just the
         // situation the reader describes ("MoveIt keeps failing.").
         let coveredParts = parts.filter { part in
             !absent.contains { term in part.contains(term.text) } && TextTokenizer.terms(part).count >= 2
-                && !TextTokenizer.words(part).contains(where: Self.referring.contains) && Self.asks(part)
+                && !TextTokenizer.words(part).contains(where: referring.contains) && asks(part)
         }
-        if close, parts.count > 1, !coveredParts.isEmpty {
-            return .partial(missing: names, coveredPart: coveredParts.joined(separator: " "))
-        }
-        return .notCovered(missing: names)
+        return (absent.map(\.text), parts.count > 1 && !coveredParts.isEmpty ? coveredParts.joined(separator: " ") : nil)
     }
 
     /// Words that point at something named elsewhere in the question.

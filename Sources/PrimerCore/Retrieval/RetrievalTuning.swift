@@ -34,8 +34,9 @@ public struct RetrievalTuning: Sendable {
         return RetrievalEvaluation.score(questions) { question in
             guard let found = evidence[question.id] else { return ([], false) }
             let hits = tuned.fuse(found, limit: limit, mode: mode)
-            let decision = tuned.decide(question.question, evidence: mode == .lexical ? found.lexicalOnly : found, policy: coverage)
-            return (hits.compactMap { chunk($0.id) }, decision.answers)
+            let decision = tuned.decide(mode == .lexical ? found.lexicalOnly : found, policy: coverage)
+            let ranked = decision.answers && decision != .covered ? found.coveredPart.map { tuned.fuse(mode == .lexical ? $0.evidence.lexicalOnly : $0.evidence, limit: limit, mode: mode) } ?? hits : hits
+            return (ranked.compactMap { chunk($0.id) }, decision.answers)
         }
     }
 
@@ -94,6 +95,7 @@ extension BookSearchEngine.Evidence {
     /// The same evidence as a lexical-only search would have had.
     var lexicalOnly: BookSearchEngine.Evidence {
         BookSearchEngine.Evidence(terms: terms, lexicalHits: lexicalHits, lexicalScores: [:], denseHits: [], denseScores: [:],
-                                  lexicalEvidence: lexicalEvidence, vocabularyShare: vocabularyShare, denseTop: nil)
+                                  lexicalEvidence: lexicalEvidence, vocabularyShare: vocabularyShare, denseTop: nil, question: question,
+                                  coveredPart: coveredPart.map { BookSearchEngine.PartEvidence(text: $0.text, evidence: $0.evidence.lexicalOnly) })
     }
 }

@@ -80,16 +80,9 @@ struct QueryService {
         } else {
             let query = QueryRewriter.retrievalQuery(input.query, history: history)
             let result = try await search(query, question: input.query, limit: input.maxResults, chapter: input.chapter, in: snapshot)
-            var decided = result.coverage
-            var found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-            if case .partial(let missing, let coveredPart) = decided {
-                // Answer the part the book covers from passages about that part alone, if the book
-                // really covers it; otherwise the whole question is refused.
-                let part = try await search(coveredPart, question: coveredPart, limit: input.maxResults, chapter: input.chapter, in: snapshot)
-                found = part.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
-                if !part.relevant { decided = .notCovered(missing: missing) }
-            }
-            coverage = decided
+            // (A partly covered question's hits are about its covered part alone.)
+            coverage = result.coverage
+            let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
             if coverage.answers {
                 passages = found
                 sources = Self.sources(found, role: .citation)

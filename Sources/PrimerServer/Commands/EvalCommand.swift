@@ -134,7 +134,7 @@ private struct EvalBook {
     func explain(_ ids: [String], mode: BookSearchEngine.Mode, coverage: CoveragePolicy) -> String {
         ids.map { id in
             guard let question = tuning.questions.first(where: { $0.id == id }), let found = tuning.evidence[id] else { return id }
-            let decision = tuning.engine.decide(question.question, evidence: found, policy: coverage)
+            let decision = tuning.engine.decide(found, policy: coverage)
             let dense = found.denseTop.map { String(format: "%.2f", $0) } ?? "-"
             return "\(id) (dense \(dense), lexical \(String(format: "%.2f", found.lexicalEvidence))" + (decision.missing.isEmpty ? ")" : ", absent: \(decision.missing.joined(separator: "; ")))")
         }.joined(separator: ", ")
