@@ -73,11 +73,9 @@ public struct BookSearchEngine: Sendable {
 
     /// Evidence for the covered part of a partly covered question (a class: evidence nests).
     public final class PartEvidence: Sendable {
-        let text: String
         let evidence: Evidence
 
-        init(text: String, evidence: Evidence) {
-            self.text = text
+        init(_ evidence: Evidence) {
             self.evidence = evidence
         }
     }
@@ -104,11 +102,15 @@ public struct BookSearchEngine: Sendable {
         let question = question ?? query
         var coveredPart: PartEvidence?
         if !whole, case (let names, let part?) = CoveragePolicy.missingNames(in: question, vocabulary: vocabulary), !names.isEmpty {
-            coveredPart = PartEvidence(text: part, evidence: try await gather(
+            coveredPart = PartEvidence(try await gather(
                 part, terms: TextTokenizer.terms(part), limit: limit, pageSlug: pageSlug, mode: mode, partOf: true, chunk: chunk))
         }
         let candidates = limit * Self.candidateFactor
-        let lexicalHits = lexical.rank(terms: terms, limit: max(candidates, 3), pageSlug: pageSlug)
+        // One BM25 pass: its ranking, and every candidate's score for fusion.
+        let allLexical = lexical.scores(terms: terms, pageSlug: pageSlug)
+        var ranked = TopHits(limit: max(candidates, 3))
+        for (id, score) in allLexical { ranked.offer(score: score, id: id) }
+        let lexicalHits = ranked.hits
         var denseHits: [SearchHit] = []
         var denseScores: [String: Double] = [:]
         var lexicalScores: [String: Double] = [:]
@@ -120,15 +122,15 @@ public struct BookSearchEngine: Sendable {
             if mode == .hybrid {
                 let union = Set(lexicalHits.prefix(candidates).map(\.id)).union(denseHits.map(\.id))
                 denseScores = try await dense.similarities(to: vector, ids: union)
-                let all = lexical.scores(terms: terms, pageSlug: pageSlug)
-                for id in union { lexicalScores[id] = all[id] ?? 0 }
+                for id in union { lexicalScores[id] = allLexical[id] ?? 0 }
             }
         }
+        let distinct = Set(terms)
         return Evidence(terms: terms, lexicalHits: Array(lexicalHits.prefix(mode == .lexical ? limit : candidates)),
                         lexicalScores: lexicalScores, denseHits: denseHits, denseScores: denseScores,
                         lexicalEvidence: lexicalEvidence(terms, passages: lexicalHits.prefix(3).compactMap { chunk($0.id) }),
-                        vocabularyShare: Set(terms).isEmpty ? 0
-                            : Double(Set(terms).count { lexical.documentFrequency(of: $0) > 0 }) / Double(Set(terms).count),
+                        vocabularyShare: distinct.isEmpty ? 0
+                            : Double(distinct.count { lexical.documentFrequency(of: $0) > 0 }) / Double(distinct.count),
                         denseTop: mode == .lexical ? nil : denseHits.first?.score, question: question, coveredPart: coveredPart)
     }
 

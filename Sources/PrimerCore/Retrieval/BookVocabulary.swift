@@ -34,6 +34,16 @@ public struct BookVocabulary: Sendable {
         return parts.count > 1 && parts.allSatisfy { contains(String($0)) }
     }
 
+    /// Whether `character` can be part of a name: letters, digits, `_ - . + # /` and apostrophes.
+    static func isNameCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || "_-.+#/'\u{2019}".contains(character)
+    }
+
+    /// `word` without a possessive `'s` (`Kalibr's` → `Kalibr`).
+    static func withoutPossessive(_ word: Substring) -> Substring {
+        word.hasSuffix("'s") || word.hasSuffix("\u{2019}s") ? word.dropLast(2) : word
+    }
+
     /// Words as the vocabulary sees them: runs of letters, digits and inner `_ - . + # /`.
     static func rawWords(_ text: String) -> [Substring] {
         var words: [Substring] = []
@@ -49,9 +59,7 @@ public struct BookVocabulary: Sendable {
         }
         while index < text.endIndex {
             let character = text[index]
-            let inWord = character.isLetter || character.isNumber || "_-.+#/'".contains(character)
-                || character == "\u{2019}"
-            if inWord {
+            if isNameCharacter(character) {
                 if start == nil { start = index }
             } else {
                 close(at: index)
@@ -61,8 +69,7 @@ public struct BookVocabulary: Sendable {
         close(at: text.endIndex)
         return words.map { word in
             // Possessives and quotes are not part of a name.
-            var word = word
-            for suffix in ["'s", "\u{2019}s"] where word.hasSuffix(suffix) { word = word.dropLast(2) }
+            var word = withoutPossessive(word)
             while let last = word.last, last == "'" || last == "\u{2019}" { word = word.dropLast() }
             while let first = word.first, first == "'" || first == "\u{2019}" { word = word.dropFirst() }
             return word

@@ -96,6 +96,6 @@ extension BookSearchEngine.Evidence {
     var lexicalOnly: BookSearchEngine.Evidence {
         BookSearchEngine.Evidence(terms: terms, lexicalHits: lexicalHits, lexicalScores: [:], denseHits: [], denseScores: [:],
                                   lexicalEvidence: lexicalEvidence, vocabularyShare: vocabularyShare, denseTop: nil, question: question,
-                                  coveredPart: coveredPart.map { BookSearchEngine.PartEvidence(text: $0.text, evidence: $0.evidence.lexicalOnly) })
+                                  coveredPart: coveredPart.map { BookSearchEngine.PartEvidence($0.evidence.lexicalOnly) })
     }
 }

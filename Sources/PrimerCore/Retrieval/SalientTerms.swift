@@ -85,11 +85,11 @@ public enum SalientTerms {
                 trailing.insert(.boundary(".?!:;".contains(last)), at: 0)
                 word = word.dropLast()
             }
-            for suffix in ["'s", "\u{2019}s"] where word.hasSuffix(suffix) { word = word.dropLast(2) }
+            word = BookVocabulary.withoutPossessive(word)
             // Inner punctuation other than name characters splits the piece (`camera,IMU`).
             var part = ""
             for character in word {
-                if character.isLetter || character.isNumber || "_-.+#/'\u{2019}".contains(character) {
+                if BookVocabulary.isNameCharacter(character) {
                     part.append(character)
                 } else {
                     if !part.isEmpty { tokens.append(.word(part)); part = "" }

@@ -49,13 +49,13 @@ final class BookLibrary: Sendable {
     var snapshot: Snapshot { current.withLock { $0 } }
 
     /// Reloads pages, categories, chunks and (with an embedder) their vectors from the
-    /// database and rebuilds the indexes.
-    func reload(from db: any Database, embedder: (any Embedder)? = nil) async throws {
+    /// database and rebuilds the indexes. `cut`: windows already cut for these chunks.
+    func reload(from db: any Database, embedder: (any Embedder)? = nil, cut: [ChunkVectors.Window] = []) async throws {
         let pages = try await BookPageRecord.query(on: db).all().map(\.page)
         let categories = try await BookCategoryRecord.query(on: db).all().map(\.category)
         let chunks = try await BookChunkRecord.query(on: db).sort(\.$sourcePath).sort(\.$ordinal).all().map(\.chunk)
         let vectors: InMemoryVectorStore? = if let embedder {
-            try await ChunkVectors.store(for: chunks, embedder: embedder, db: db)
+            try await ChunkVectors.store(for: chunks, embedder: embedder, db: db, cut: cut)
         } else {
             nil
         }

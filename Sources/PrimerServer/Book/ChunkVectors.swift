@@ -16,9 +16,12 @@ enum ChunkVectors {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// One text a chunk is embedded from, with its hash.
+    typealias Window = (chunk: BookChunk, text: String, hash: String)
+
     /// The texts each chunk is embedded from (its windows), with their hashes.
-    static func windows(of chunks: [BookChunk], embedder: any Embedder) async throws -> [(chunk: BookChunk, text: String, hash: String)] {
-        var result: [(chunk: BookChunk, text: String, hash: String)] = []
+    static func windows(of chunks: [BookChunk], embedder: any Embedder) async throws -> [Window] {
+        var result: [Window] = []
         result.reserveCapacity(chunks.count)
         for chunk in chunks {
             for text in try await embedder.windows(for: chunk) { result.append((chunk, text, textHash(text))) }
@@ -31,8 +34,15 @@ enum ChunkVectors {
     @discardableResult
     static func embedMissing(_ chunks: [BookChunk], embedder: any Embedder, db: any Database, writes: WriteGate, dropStale: Bool = true,
                              progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        try await embedMissing(windows(of: chunks, embedder: embedder), embedder: embedder, db: db, writes: writes,
+                               dropStale: dropStale, progress: progress)
+    }
+
+    /// ``embedMissing(_:embedder:db:writes:dropStale:progress:)`` for windows already cut.
+    @discardableResult
+    static func embedMissing(_ hashed: [Window], embedder: any Embedder, db: any Database, writes: WriteGate, dropStale: Bool = true,
+                             progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         let stored = Set(try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all(\.$textHash))
-        let hashed = try await windows(of: chunks, embedder: embedder)
         let stale = dropStale ? Array(stored.subtracting(hashed.map(\.hash))) : []
         for start in stride(from: 0, to: stale.count, by: 500) {
             let batch = Array(stale[start..<min(start + 500, stale.count)])
@@ -57,17 +67,23 @@ enum ChunkVectors {
     }
 
     /// The vectors of `chunks` for `embedder` (one per window), or nil when a window has none.
-    static func store(for chunks: [BookChunk], embedder: any Embedder, db: any Database) async throws -> InMemoryVectorStore? {
+    /// `cut` holds windows already cut (by ``embedMissing``) for reuse; other chunks are cut here.
+    static func store(for chunks: [BookChunk], embedder: any Embedder, db: any Database, cut: [Window] = []) async throws -> InMemoryVectorStore? {
         guard !chunks.isEmpty else { return nil }
+        let known = Dictionary(grouping: cut, by: \.chunk.id)
         var byHash: [String: [Float]] = [:]
         for record in try await ChunkVectorRecord.query(on: db).filter(\.$embedder == embedder.identifier).all() {
             if let vector = record.vector { byHash[record.textHash] = vector }
         }
         var entries: [ChunkVector] = []
         entries.reserveCapacity(chunks.count)
-        for window in try await windows(of: chunks, embedder: embedder) {
-            guard let vector = byHash[window.hash] else { return nil }
-            entries.append(ChunkVector(id: window.chunk.id, pageSlug: window.chunk.pageSlug, vector: vector))
+        for chunk in chunks {
+            let windows = if let reused = known[chunk.id], reused.first?.chunk == chunk { reused }
+                else { try await Self.windows(of: [chunk], embedder: embedder) }
+            for window in windows {
+                guard let vector = byHash[window.hash] else { return nil }
+                entries.append(ChunkVector(id: chunk.id, pageSlug: chunk.pageSlug, vector: vector))
+            }
         }
         return try InMemoryVectorStore(entries)
     }

@@ -97,8 +97,9 @@ private struct EvalBook {
                 try await app.autoMigrate()
                 try await chosen.prepare()
                 let start = ContinuousClock.now
-                let embedded = try await ChunkVectors.embedMissing(chunks, embedder: chosen, db: app.db, writes: app.primer.writes, dropStale: false)
-                vectors = try await ChunkVectors.store(for: chunks, embedder: chosen, db: app.db)
+                let windows = try await ChunkVectors.windows(of: chunks, embedder: chosen)
+                let embedded = try await ChunkVectors.embedMissing(windows, embedder: chosen, db: app.db, writes: app.primer.writes, dropStale: false)
+                vectors = try await ChunkVectors.store(for: chunks, embedder: chosen, db: app.db, cut: windows)
                 let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
                 console.print("  \(chosen.identifier): \(vectors?.vectorCount ?? 0) vectors for \(chunks.count) chunks "
                     + "(\(embedded) embedded now, \(String(format: "%.1f s", seconds)))")

@@ -63,10 +63,12 @@ enum BookSync {
         do {
             try await embedder.prepare()
             let chunks = try await BookChunkRecord.query(on: app.db).all().map(\.chunk)
-            let embedded = try await ChunkVectors.embedMissing(chunks, embedder: embedder, db: app.db, writes: services.writes,
+            // Cut once: tokenising the whole book is not repeated to build the vector store.
+            let windows = try await ChunkVectors.windows(of: chunks, embedder: embedder)
+            let embedded = try await ChunkVectors.embedMissing(windows, embedder: embedder, db: app.db, writes: services.writes,
                                                                progress: embeddingProgress)
             if embedded > 0 { app.logger.notice("Embedded \(embedded) chunk texts with \(embedder.identifier)") }
-            try await services.library.reload(from: app.db, embedder: embedder)
+            try await services.library.reload(from: app.db, embedder: embedder, cut: windows)
         } catch {
             services.retrievalNote.withLockedValue { $0 = "lexical search only: embedding with \(embedder.identifier) failed (\(error))" }
             app.logger.warning("Embedding with \(embedder.identifier) failed; search is lexical only: \(error)")
