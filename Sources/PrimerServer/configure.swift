@@ -41,7 +41,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         queryLog: QueryRecorder(writes: writes),
         embedder: embedder, retrievalNote: retrievalNote)
 
-    ContentConfiguration.global.use(encoder: UserResponse.encoder, for: .json)
+    ContentConfiguration.global.use(encoder: APIJSON.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
 
     app.servers.use { $0.primerServer }  // Vapor's routes behind Primer's connection handling (slow clients, accept back-off)

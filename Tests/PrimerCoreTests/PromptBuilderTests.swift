@@ -15,7 +15,7 @@ import Testing
     func request(profile: ReaderProfile?, history: [ConversationTurn] = [], passages: Int = 2, fromSelection: Bool = false) -> AnswerRequest {
         AnswerRequest(question: "  How does a servo know its angle?  ",
                       passages: (1...max(passages, 1)).prefix(passages).map { SourcePassage(chunk: chunk($0), score: 1) },
-                      profile: profile, history: history, fromSelection: fromSelection)
+                      profile: profile, history: history, selection: fromSelection ? "Passage text 1." : nil)
     }
 
     func prompt(_ change: (inout ReaderProfile) -> Void) -> String {
@@ -88,11 +88,25 @@ import Testing
         }
     }
 
-    @Test func selectionRestrictsToTheSelectedText() {
+    @Test func selectionIsExplainedFromItsPassage() {
         let messages = PromptBuilder.messages(for: request(profile: base, passages: 1, fromSelection: true))
-        #expect(messages[0].content.contains("Answer only from the selected text"))
+        #expect(messages[0].content.contains("Explain the selected text, don't repeat it"))
         #expect(messages[0].content.contains("Answer ONLY from the numbered book passages"))
-        #expect(messages.last?.content.hasPrefix("Selected text:\n\n[1] Servos › How a servo works\nPassage text 1.") == true)
+        #expect(messages.last?.content.hasPrefix(
+            "Selected text: \"Passage text 1.\"\n\nThe part of the book it comes from:\n\n[1] Servos › How a servo works\nPassage text 1.") == true)
+    }
+
+    @Test func instructionsInTheQuestionReachThePrompt() {
+        let simple = AnswerRequest(question: "Explain servo feedback simply, with an example", passages: [SourcePassage(chunk: chunk(1), score: 1)],
+                                   profile: nil)
+        let system = PromptBuilder.messages(for: simple)[0].content
+        #expect(system.contains("The reader asked for a simple explanation"))
+        #expect(system.contains("The reader asked for an example"))
+        #expect(!system.contains("The reader asked for code"))
+        let code = AnswerRequest(question: "Show me the code for the servo loop", passages: [SourcePassage(chunk: chunk(1), score: 1)], profile: nil)
+        #expect(PromptBuilder.messages(for: code)[0].content.contains("The reader asked for code"))
+        let plain = PromptBuilder.messages(for: request(profile: base))[0].content
+        #expect(!plain.contains("The reader asked for"))
     }
 
     @Test func messagesAreSystemHistoryThenNumberedPassagesAndQuestion() {

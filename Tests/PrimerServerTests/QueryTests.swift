@@ -9,23 +9,33 @@ import Testing
 @Suite struct QueryTests {
     static let question = "What are servo motors?"
 
-    /// Every sentence of `answer` (citation markers removed) appears in a cited source.
+    /// The answer is the book's text: its citations run [1] … [sources.count] in order of first
+    /// use (every source cited), the text before each marker is a run of words of that source,
+    /// and every other word (lists, code, a heading label, the "Key terms" line) comes from the
+    /// sources or the book's definitions.
     static func expectGrounded(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
         let answer = response.json["answer"] as? String ?? ""
-        let sources = (response.json["sources"] as? [[String: Any]] ?? []).compactMap { $0["chunk_text"] as? String }
+        let listed = response.json["sources"] as? [[String: Any]] ?? []
+        let sources = listed.compactMap { $0["chunk_text"] as? String }
+        #expect(AnswerChecks.citesExactly(answer, sourceCount: sources.count), "citations: \(answer)", sourceLocation: sourceLocation)
+        #expect(AnswerChecks.danglingFragments(answer).isEmpty, "dangling: \(answer)", sourceLocation: sourceLocation)
         let markers = try! NSRegularExpression(pattern: #"\s*\[(\d+)\]"#)
+        var known = Set(sources.flatMap { AnswerChecks.words($0.replacingOccurrences(of: "_", with: " ")) })
+        known.formUnion(listed.flatMap { AnswerChecks.words(($0["section"] as? String) ?? "") })
         for piece in answer.components(separatedBy: "\n\n") where !piece.isEmpty {
-            let matches = markers.matches(in: piece, range: NSRange(piece.startIndex..., in: piece))
-            #expect(!matches.isEmpty, "uncited text: \(piece)", sourceLocation: sourceLocation)
+            if piece.hasPrefix("**Key terms:**") { continue }
+            let unknown = AnswerChecks.words(piece.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression))
+                .filter { !known.contains($0) }
+            #expect(unknown.isEmpty, "words from nowhere: \(unknown) in \(piece)", sourceLocation: sourceLocation)
             var start = piece.startIndex
-            for match in matches {
+            for match in markers.matches(in: piece, range: NSRange(piece.startIndex..., in: piece)) {
                 let range = Range(match.range, in: piece)!
-                let sentence = piece[start..<range.lowerBound].trimmingWhitespace()
+                let sentence = Sentences.split(String(piece[start..<range.lowerBound])).last ?? ""
                 let n = Int(piece[Range(match.range(at: 1), in: piece)!])!
-                #expect(n >= 1 && n <= sources.count, sourceLocation: sourceLocation)
-                if n >= 1 && n <= sources.count {
-                    let normalise = { (s: String) in s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-                    #expect(normalise(sources[n - 1]).contains(normalise(sentence)), "not in source \(n): \(sentence)", sourceLocation: sourceLocation)
+                if n >= 1 && n <= sources.count, !sentence.hasPrefix("**") {
+                    let words = AnswerChecks.words(sentence.replacingOccurrences(of: "_", with: " "))
+                    #expect(AnswerChecks.containsRun(AnswerChecks.words(sources[n - 1].replacingOccurrences(of: "_", with: " ")), words),
+                            "not in source \(n): \(sentence)", sourceLocation: sourceLocation)
                 }
                 start = range.upperBound
             }
@@ -42,7 +52,7 @@ import Testing
             #expect(response.json["personalization_applied"] as? Bool == false)
             let sources = try #require(response.json["sources"] as? [[String: Any]])
             #expect(!sources.isEmpty && sources.count <= 5)
-            #expect(response.json["chunks_retrieved"] as? Int == sources.count)
+            #expect((response.json["chunks_retrieved"] as? Int ?? 0) >= sources.count)  // only the cited passages are sources
             #expect(sources.allSatisfy { ($0["page_url"] as? String)?.hasPrefix("/book/") == true && $0["source_path"] is String })
             #expect(sources.contains { ($0["chunk_text"] as? String)?.lowercased().contains("servo") == true })
             #expect((response.json["answer"] as? String)?.lowercased().contains("servo") == true)
@@ -64,7 +74,7 @@ import Testing
             let beginner = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
             #expect(beginner.json["personalization_applied"] as? Bool == true)
             let beginnerAnswer = try #require(beginner.json["answer"] as? String)
-            #expect(beginnerAnswer.hasPrefix("A servo motor is"), "beginners get the definition first: \(beginnerAnswer)")
+            #expect(MarkdownText.plain(beginnerAnswer).hasPrefix("A servo motor is"), "beginners get the definition first: \(beginnerAnswer)")
             #expect(!beginnerAnswer.contains("```"))
             Self.expectGrounded(beginner)
 
@@ -75,6 +85,9 @@ import Testing
             #expect(advanced.json["personalization_applied"] as? Bool == true)
             #expect(advancedAnswer != beginnerAnswer)
             Self.expectGrounded(advanced)
+            // The beginner's answer reads easier (Flesch–Kincaid grade).
+            let beginnerGrade = try #require(ReadingGrade.of(beginnerAnswer)), advancedGrade = try #require(ReadingGrade.of(advancedAnswer))
+            #expect(beginnerGrade < advancedGrade, "beginner \(beginnerGrade) vs advanced \(advancedGrade)")
 
             _ = try await server.send(.POST, "/api/v1/auth/signout", token: reader.accessToken)
             let signedOut = try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: reader.accessToken)
@@ -155,16 +168,20 @@ import Testing
             #expect(response.json["answered"] as? Bool == true)
             let sources = try #require(response.json["sources"] as? [[String: Any]])
             #expect(sources.count == 1)
-            #expect(sources.first?["chunk_text"] as? String == selection)
+            #expect(sources.first?["chunk_text"] as? String == home.text)  // the part of the book holding it
             #expect(sources.first?["source_path"] as? String == home.sourcePath)
             #expect(sources.first?["page_url"] as? String == home.url)
             Self.expectGrounded(response)
 
+            // The answer explains the selection, it doesn't echo it.
+            let answer = try #require(response.json["answer"] as? String)
+            #expect(!AnswerChecks.echoes(answer, selection: selection), "\(answer)")
+
+            // Text pasted from elsewhere is searched for in the book with the question: an ordinary cited answer.
             let outside = try await server.send(.POST, "/api/v1/query", json: ["query": "What is a servo?", "selected_text": "Robots need power. Batteries store it."])
             let outsideSources = try #require(outside.json["sources"] as? [[String: Any]])
-            #expect(outsideSources.count == 1 && outsideSources.first?["page_url"] as? String == "")
-            let answer = outside.json["answer"] as? String ?? ""
-            #expect(!answer.lowercased().contains("servo motor is"), "used text outside the selection: \(answer)")
+            #expect(!outsideSources.isEmpty && outsideSources.allSatisfy { ($0["page_url"] as? String)?.hasPrefix("/book/") == true })
+            Self.expectGrounded(outside)
         }
     }
 

@@ -96,7 +96,7 @@ import Vapor
             let response = Response(status: .ok, headers: ["Content-Type": "text/event-stream"])
             response.body = .init(asyncStream: { writer in
                 for await _ in released { break }  // silent until the test has seen a heartbeat
-                try await writer.writeBuffer(ByteBuffer(string: FakeProvider.openAIStream(["Servos hold an angle."])))
+                try await writer.writeBuffer(ByteBuffer(string: FakeProvider.openAIStream(["Servos hold an angle [1]."])))
                 try await writer.write(.end)
             })
             return response
@@ -106,7 +106,6 @@ import Vapor
             let body = #"{"query": "What are servo motors?"}"#
             #expect(await connection.send("POST /api/v1/query/stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"))
             let beforeAnswer = await connection.read(until: ": keep-alive\n\n")
-            #expect(beforeAnswer.contains("event: sources"))
             #expect(beforeAnswer.contains(": keep-alive\n\n"))
             #expect(!beforeAnswer.contains("event: delta"))
             release.yield()

@@ -29,17 +29,20 @@ import Vapor
             let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What are servo motors?"])
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
-            #expect(response.text.hasPrefix("event: sources\ndata: "))
+            #expect(response.text.hasPrefix("event: delta\ndata: "))
             let events = Self.events(response.text)
-            #expect(events.first?.0 == "sources")
-            #expect(events.last?.0 == "done")
+            // Deltas first; then the sources: exactly the passages the answer cites.
+            #expect(events.dropLast(2).allSatisfy { $0.0 == "delta" })
+            #expect(events.suffix(2).map(\.0) == ["sources", "done"])
             let deltas = events.filter { $0.0 == "delta" }.compactMap { ($0.1 as? [String: Any])?["text"] as? String }
             #expect(!deltas.isEmpty)
             let done = try #require(events.last?.1 as? [String: Any])
             #expect(done["answer"] as? String == deltas.joined())
             #expect(done["answered"] as? Bool == true)
             #expect(UUID(uuidString: done["query_id"] as? String ?? "") != nil)
-            #expect((events.first?.1 as? [[String: Any]])?.count == (done["sources"] as? [Any])?.count)
+            let sources = try #require(events[events.count - 2].1 as? [[String: Any]])
+            #expect(sources.count == (done["sources"] as? [Any])?.count)
+            #expect(AnswerChecks.citesExactly(done["answer"] as? String ?? "", sourceCount: sources.count))
         }
     }
 
@@ -48,7 +51,7 @@ import Vapor
             try await server.ingest()
             let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "Why did the Western Roman Empire collapse?"])
             let events = Self.events(response.text)
-            #expect(events.map(\.0) == ["sources", "delta", "done"])
+            #expect(events.map(\.0) == ["delta", "sources", "done"])
             #expect((events.last?.1 as? [String: Any])?["answered"] as? Bool == false)
         }
     }
@@ -59,10 +62,10 @@ import Vapor
             try await server.ingest()
             let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "Which Dynamixel servo should my arm use?"])
             let events = Self.events(response.text)
-            #expect(events.map(\.0) == ["sources", "delta", "done"])
-            let closest = try #require(events.first?.1 as? [[String: Any]])
+            #expect(events.map(\.0) == ["delta", "sources", "done"])
+            let closest = try #require(events[1].1 as? [[String: Any]])
             #expect(!closest.isEmpty && closest.allSatisfy { $0["role"] as? String == "closest" })
-            #expect((events[1].1 as? [String: Any])?["text"] as? String == (events[2].1 as? [String: Any])?["answer"] as? String)
+            #expect((events[0].1 as? [String: Any])?["text"] as? String == (events[2].1 as? [String: Any])?["answer"] as? String)
             let done = try #require(events.last?.1 as? [String: Any])
             #expect(done["answered"] as? Bool == false)
             #expect(done["not_covered"] as? [String] == ["Dynamixel"])

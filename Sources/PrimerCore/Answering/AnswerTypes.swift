@@ -21,21 +21,36 @@ public struct ConversationTurn: Sendable, Equatable {
 }
 
 /// Everything a generator needs to answer: the question, numbered passages, the reader's
-/// profile (nil when signed out or when it could not be loaded) and earlier turns.
+/// profile (nil when signed out or when it could not be loaded), earlier turns, the terms the
+/// book defines (for a "Key terms" line and for explaining a selection) and, for "Ask about
+/// this", the text the reader selected (then the first passage is the part of the book that
+/// holds it).
 public struct AnswerRequest: Sendable {
     public let question: String
     public let passages: [SourcePassage]
     public let profile: ReaderProfile?
     public let history: [ConversationTurn]
-    /// True when the passages are the reader's selected text (answer from it only).
-    public let fromSelection: Bool
+    /// The terms the book defines (its glossary and bold definitions).
+    public let keyTerms: [KeyTerm]
+    /// The text the reader selected, when the question is about a selection.
+    public let selection: String?
+    /// True when the question is about the reader's selected text (answer from its part of the book only).
+    public var fromSelection: Bool { selection != nil }
 
-    public init(question: String, passages: [SourcePassage], profile: ReaderProfile?, history: [ConversationTurn] = [], fromSelection: Bool = false) {
+    public init(question: String, passages: [SourcePassage], profile: ReaderProfile?, history: [ConversationTurn] = [],
+                keyTerms: [KeyTerm] = [], selection: String? = nil) {
         self.question = question
         self.passages = passages
         self.profile = profile
         self.history = history
-        self.fromSelection = fromSelection
+        self.keyTerms = keyTerms
+        self.selection = selection
+    }
+
+    /// What the question is about for searching and scoring: the question, with the subject of
+    /// the conversation when it refers back, without instructions such as "explain simply".
+    public var searchText: String {
+        QueryRewriter.retrievalQuery(QuestionIntent(question: question).searchText, history: history)
     }
 }
 

@@ -1,39 +1,26 @@
-/// The default generator, with no model: it composes the answer from the most relevant
-/// sentences of the passages, verbatim, each followed by its citation marker `[n]`, so
-/// every sentence of the answer appears in a cited passage. It follows the reader's profile:
-/// beginners get the book's definitions of key terms first and no code unless they ask for
-/// it; advanced readers also get formulas and code from the passages; interests break ties
-/// between equally relevant sentences.
+import Foundation
+
+/// The default generator, with no model: it answers with whole passages of the book, quoted
+/// as the book writes them and cited `[n]` by passage number: a paragraph, a list with the
+/// sentence that introduces it, a definition, a code block or formula with its lead-in.
+///
+/// It leads with what the question asks for (a definition for "what is", the explaining
+/// passage for "how/why", both sides for "X vs Y", the steps for "how do I", the fix for a
+/// problem), then adds at most two supporting passages about the same subject. Lead-ins never
+/// lose their lists, a passage that opens with "This …" comes with the one it refers to,
+/// repeated statements, exercise prompts and "next lesson" lines are left out. The reader's
+/// profile and the question's instructions choose among the passages (see ``AnswerStyle``):
+/// beginners get plain passages with examples and a "Key terms" line, advanced readers the
+/// technical passage with its formulas and code; interests break ties.
+///
+/// Citation numbers follow the passages given; ``CitationNumbering`` renumbers them from [1]
+/// and the cited passages become the answer's sources.
 public struct ExtractiveGenerator: AnswerGenerator {
-    /// Split and tokenised passages (book chunks recur across questions).
-    private static let analysed = ChunkMemo<[Unit]>()
+    /// Blocks of book chunks, memoised (chunks recur across questions).
+    private static let analysed = ChunkMemo<[PassageBlock]>()
     public let name = "extractive"
 
     public init() {}
-
-    /// A sentence, formula or code block of a passage.
-    struct Unit: Equatable, Sendable {
-        enum Kind: Sendable { case sentence, formula, code }
-        let kind: Kind
-        let text: String
-        var passage: Int  // 0-based passage index
-        let position: Int  // order within the passage
-        let terms: TermKeys
-
-        init(kind: Kind, text: String, passage: Int, position: Int) {
-            self.kind = kind
-            self.text = text
-            self.passage = passage
-            self.position = position
-            self.terms = TermKeys(TextTokenizer.terms(text))
-        }
-    }
-
-    /// `units(of:passage:)` of a passage's chunk, memoised by chunk id.
-    static func cachedUnits(of chunk: BookChunk, passage: Int) -> [Unit] {
-        let found = analysed.value(for: chunk) { Self.units(of: $0.text, passage: 0) }
-        return passage == 0 ? found : found.map { var unit = $0; unit.passage = passage; return unit }
-    }
 
     public func answer(_ request: AnswerRequest) -> AsyncThrowingStream<String, any Error> {
         let text = compose(request)
@@ -52,188 +39,448 @@ public struct ExtractiveGenerator: AnswerGenerator {
         compose(request)
     }
 
-    /// The whole answer text.
+    /// The blocks of a chunk.
+    static func blocks(of chunk: BookChunk) -> [PassageBlock] {
+        analysed.value(for: chunk) { PassageBlocks.split($0.text) }
+    }
+
+    /// The whole answer text (citations numbered by passage; empty when nothing relevant).
     public func compose(_ request: AnswerRequest) -> String {
-        let queryTerms = Set(TextTokenizer.terms(request.question))
-        let queryKeys = TermKeys(queryTerms)
-        let plan = ReadingPlan(profile: request.profile, questionTerms: queryTerms)
-        let units = request.passages.enumerated().flatMap { Self.cachedUnits(of: $0.element.chunk, passage: $0.offset) }
-        guard !units.isEmpty, !queryTerms.isEmpty || request.fromSelection else { return "" }
-
-        let scored = units.map { unit in (unit, score(unit, queryKeys: queryKeys, plan: plan)) }
-        var chosen: [Unit] = []
-        // Beginners: the book's definition of the key term first.
-        if plan.definitionsFirst, let definition = scored.filter({ $0.0.kind == .sentence && Self.isDefinition($0.0.text, of: queryTerms) })
-            .max(by: { $0.1 < $1.1 })?.0 {
-            chosen.append(definition)
+        let intent = QuestionIntent(question: request.question)
+        let style = AnswerStyle(profile: request.profile, intent: intent)
+        if let selection = request.selection {
+            return SelectionExplainer(request: request, intent: intent, style: style).explain(selection)
         }
-        let prose = scored.filter { $0.0.kind == .sentence && $0.1 > 0 && !chosen.contains($0.0) }
-            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.passage, $0.0.position) < ($1.0.passage, $1.0.position) }
-        for (unit, _) in prose where chosen.count < plan.sentenceCount {
-            // Skip near-repeats (a glossary entry and the chapter often say the same thing).
-            if chosen.contains(where: { Self.similarity($0.terms, unit.terms) > 0.7 }) { continue }
-            chosen.append(unit)
-        }
-        guard !chosen.isEmpty || request.fromSelection else { return "" }
-        if chosen.isEmpty, let first = scored.first(where: { $0.0.kind == .sentence })?.0 { chosen.append(first) }
-
-        // Keep the definition first, the rest in reading order.
-        let head = plan.definitionsFirst ? Array(chosen.prefix(1)) : []
-        let body = chosen.dropFirst(head.count).sorted { ($0.passage, $0.position) < ($1.passage, $1.position) }
-        var lines = [(head + body).map { "\($0.text) [\($0.passage + 1)]" }.joined(separator: " ")]
-        if plan.includeFormulas, let formula = scored.filter({ $0.0.kind == .formula && $0.1 > 0 }).max(by: { $0.1 < $1.1 })?.0 {
-            lines.append("\(formula.text) [\(formula.passage + 1)]")
-        }
-        if plan.includeCode, let code = scored.filter({ $0.0.kind == .code && $0.1 > 0 }).max(by: { $0.1 < $1.1 })?.0 {
-            lines.append("\(code.text)\n[\(code.passage + 1)]")
-        }
-        return lines.joined(separator: "\n\n")
+        let terms = Self.queryTerms(request.searchText)
+        guard !terms.isEmpty, !request.passages.isEmpty else { return "" }
+        var composer = AnswerComposer(request: request, intent: intent, style: style, terms: terms)
+        return composer.compose()
     }
 
-    /// Jaccard similarity of two sentences' terms.
-    static func similarity(_ x: TermKeys, _ y: TermKeys) -> Double {
-        guard !x.isEmpty || !y.isEmpty else { return 1 }
-        let shared = x.sharedCount(with: y)
-        return Double(shared) / Double(x.count + y.count - shared)
+    /// Distinct search terms of a question (stemmed, stop words removed).
+    static func queryTerms(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return TextTokenizer.terms(text).filter { seen.insert($0).inserted }
+    }
+}
+
+/// One candidate for the answer: a block of a passage, with what scoring needs.
+struct Candidate {
+    let passage: Int
+    let block: PassageBlock
+    /// The block before it in the same passage (what an opening "This …" refers to).
+    let previous: PassageBlock?
+    let chunk: BookChunk
+    let terms: Set<String>
+    let headingTerms: Set<String>
+
+    var citation: String { "[\(passage + 1)]" }
+}
+
+/// Chooses and assembles the passages of one extractive answer.
+struct AnswerComposer {
+    let request: AnswerRequest
+    let intent: QuestionIntent
+    let style: AnswerStyle
+    let terms: [String]
+    private(set) var candidates: [Candidate] = []
+    private var weights: [String: Double] = [:]
+
+    init(request: AnswerRequest, intent: QuestionIntent, style: AnswerStyle, terms: [String]) {
+        self.request = request
+        self.intent = intent
+        self.style = style
+        self.terms = terms
+        for (index, passage) in request.passages.enumerated() {
+            let blocks = ExtractiveGenerator.blocks(of: passage.chunk)
+            let headingTerms = Set(TextTokenizer.terms(passage.chunk.headings.joined(separator: " ")))
+            for (position, block) in blocks.enumerated() {
+                candidates.append(Candidate(
+                    passage: index, block: block, previous: position > 0 ? blocks[position - 1] : nil, chunk: passage.chunk,
+                    terms: Set(TextTokenizer.terms(block.markdown)), headingTerms: headingTerms))
+            }
+        }
+        // Rarer terms among the candidates weigh more.
+        let count = Double(max(candidates.count, 1))
+        for term in terms {
+            let frequency = Double(candidates.filter { $0.terms.contains(term) }.count)
+            weights[term] = log(1 + count / (frequency + 0.5))
+        }
     }
 
-    /// Relevance of a unit: matched query terms (rarer in the passages counts more), the
-    /// passage's rank, and a small bonus for the reader's interests.
-    func score(_ unit: Unit, queryKeys: TermKeys, plan: ReadingPlan) -> Double {
-        let terms = unit.terms
-        let matched = terms.sharedCount(with: queryKeys)
-        if matched == 0 {
-            // A formula or code block of a top passage illustrates it even without the words.
-            return unit.kind != .sentence && unit.passage < 2 ? 1.0 / Double(unit.passage + 1) : 0
+    var totalWeight: Double { max(terms.reduce(0) { $0 + (weights[$1] ?? 0) }, 0.0001) }
+
+    /// Share of the question's term weight a candidate's own text holds, and its section's headings.
+    func relevance(_ candidate: Candidate) -> (body: Double, heading: Double) {
+        var body = 0.0, heading = 0.0
+        for term in terms {
+            let weight = weights[term] ?? 0
+            if candidate.terms.contains(term) { body += weight } else if candidate.headingTerms.contains(term) { heading += weight }
         }
-        var score = Double(matched) / Double(max(queryKeys.count, 1)) * 10
-        score += 2.0 / Double(unit.passage + 1)  // earlier passages ranked higher
-        score -= Double(unit.position) * 0.05  // earlier sentences introduce the topic
-        if plan.interestTerms.sharedCount(with: terms) > 0 { score += 0.5 }
-        if unit.kind == .sentence, unit.text.count < 25 { score -= 3 }  // fragments
+        return (body / totalWeight, heading / totalWeight)
+    }
+
+    // MARK: - What is never an answer
+
+    /// Headings of exercises: containing "exercise" or "quiz", or starting with one of the others.
+    static let exerciseWords = ["exercise", "quiz"]
+    static let exerciseHeadings = ["challenge", "assignment", "homework", "practice problem", "try it", "try this", "your turn",
+                                   "self-check", "self check", "review question", "check your understanding", "knowledge check", "lab "]
+    static let navigation = ["next lesson", "next chapter", "next section", "next page", "next module", "next:", "previous:", "continue to",
+                             "coming up", "in the next", "up next", "what's next", "we'll explore", "we will explore", "let's move on",
+                             "proceed to", "move on to", "head over to"]
+    static let exercisePrompts = ["exercise", "task:", "your task", "try this", "challenge:", "implement a", "write a ", "modify the",
+                                  "create a ", "build a ", "extend the"]
+    /// Openings that point at text the reader may not see.
+    static let referringOpenings = ["this ", "these ", "that ", "those ", "it ", "its ", "they ", "their ", "such ", "here ", "here's",
+                                    "above", "the above", "below", "the following", "as shown", "as mentioned", "as we saw",
+                                    "similarly", "however", "but ", "also", "therefore", "thus", "in addition", "additionally",
+                                    "furthermore", "moreover", "then ", "instead", "otherwise", "likewise", "in this case",
+                                    "the class above", "the code above", "the function above", "in contrast", "on the other hand"]
+
+    static func inExercise(_ chunk: BookChunk) -> Bool {
+        chunk.headings.contains { heading in
+            let lower = heading.lowercased()
+            return exerciseWords.contains { lower.contains($0) } || exerciseHeadings.contains { lower.hasPrefix($0) }
+        }
+    }
+
+    static func isNavigation(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return navigation.contains { lower.contains($0) } && lower.count < 400
+    }
+
+    static func isExercisePrompt(_ text: String) -> Bool {
+        let lower = MarkdownText.plain(text).lowercased()
+        return exercisePrompts.contains { lower.hasPrefix($0) }
+    }
+
+    /// Whether a text opens by pointing elsewhere ("This …", "The class above …").
+    static func refersElsewhere(_ text: String) -> Bool {
+        let plain = MarkdownText.plain(text).trimmingWhitespace()
+        if let first = plain.first, first.isLowercase, first.isLetter { return true }  // cut mid-sentence
+        let lower = plain.lowercased()
+        return referringOpenings.contains { lower.hasPrefix($0) }
+    }
+
+    /// Whether a block's first words point elsewhere (a code block or formula without a lead-in does not).
+    static func opensByReferring(_ block: PassageBlock) -> Bool {
+        if let lead = block.lead { return refersElsewhere(lead) }
+        return block.kind != .code && block.kind != .formula && refersElsewhere(block.body)
+    }
+
+    /// Whether a candidate may appear in an answer at all.
+    func eligible(_ candidate: Candidate) -> Bool {
+        let block = candidate.block
+        if Self.inExercise(candidate.chunk) || block.isOrphanLead { return false }
+        if Self.isNavigation(block.prose) || Self.isExercisePrompt(block.lead ?? block.body) { return false }
+        switch block.kind {
+        case .paragraph:
+            let words = block.body.split(separator: " ").count
+            if words < 6 { return false }
+            if block.body.hasPrefix("**"), block.body.hasSuffix("**"), words < 12 { return false }  // a heading or label
+        case .list, .table:
+            if PassageBlocks.listItems(block.body).count < 1 { return false }
+        case .code, .formula:
+            break
+        }
+        // An opening that refers back needs the block before it.
+        if Self.opensByReferring(block), !hasUsablePrevious(candidate) { return false }
+        return true
+    }
+
+    func hasUsablePrevious(_ candidate: Candidate) -> Bool {
+        guard let previous = candidate.previous, previous.kind == .paragraph || previous.kind == .list else { return false }
+        return !previous.isOrphanLead && !Self.opensByReferring(previous) && !Self.isNavigation(previous.prose)
+    }
+
+    // MARK: - Scoring
+
+    static let exampleMarkers = ["for example", "e.g.", "imagine", "think of", "like a ", "like an ", "just as", "analogy", "similar to",
+                                 "for instance", "everyday", "picture ", "in the same way", "consider "]
+    static let explainMarkers = ["because", "so that", "this means", "which means", "works by", "allows", "in order to", "enables",
+                                 "the reason", "that's why", "so the", "lets "]
+    static let fixMarkers = ["solution", "fix", "make sure", "check", "try ", "instead", "source ", "run ", "install", "restart",
+                             "set ", "ensure", "verify"]
+    static let troubleHeadings = ["troubleshoot", "issue", "problem", "error", "fix", "solution", "common mistake", "pitfall", "debug", "faq"]
+
+    /// What showing a code block or formula costs when the question and the reader don't call for it.
+    func blockPenalty(_ block: PassageBlock) -> Double {
+        switch block.kind {
+        case .code:
+            if intent.wantsCode || intent.kind == .procedure || intent.kind == .troubleshooting { return 0 }
+            return style.includeCode ? 2 : 4
+        case .formula:
+            return intent.wantsFormula ? 0 : style.includeFormulas ? 2 : 4
+        default:
+            return 0
+        }
+    }
+
+    /// How much the passage's retrieval rank counts (rank 1 gets all of it, rank 2 half …).
+    static let rankWeight = 12.0
+    /// Sections that repeat what the chapter said in detail.
+    static let recapHeadings = ["summary", "takeaway", "recap", "next step", "conclusion", "what's next", "review"]
+
+    /// The weight of a passage's retrieval rank: full for the top passage and any scored within
+    /// 3% of it, then falling with the rank.
+    func prior(_ passage: Int) -> Double {
+        let scores = request.passages.map(\.score)
+        guard let top = scores.first, scores.indices.contains(passage) else { return 0 }
+        if top > 0, scores[passage] >= top * 0.97 { return Self.rankWeight }
+        return Self.rankWeight / Double(passage + 1)
+    }
+
+    func score(_ candidate: Candidate) -> Double {
+        let block = candidate.block
+        let (body, heading) = relevance(candidate)
+        var score = body * 10 + min(heading, 1) * 3
+        // The retriever's order (dense and lexical evidence together) outranks word overlap;
+        // passages it scored alike count alike (then interests and wording choose).
+        score += prior(candidate.passage)
+        score -= Double(block.position) * 0.08
+        if Self.recapHeadings.contains(where: { candidate.chunk.section.lowercased().contains($0) }) { score -= 1.5 }
+        let lower = MarkdownText.plain(block.markdown).lowercased()
+        let headings = candidate.chunk.headings.joined(separator: " ").lowercased()
+        switch intent.kind {
+        case .definition:
+            if Self.isDefinition(block.prose, of: Set(terms)) { score += 3 }
+        case .procedure:
+            if block.kind == .list { score += block.body.first?.isNumber == true ? 2 : 1 }
+            if block.kind == .code, style.includeCode || intent.wantsCode { score += 1 }
+        case .troubleshooting:
+            if Self.troubleHeadings.contains(where: headings.contains) { score += 1.5 }
+            if Self.fixMarkers.contains(where: lower.contains) { score += 0.5 }
+        case .comparison:
+            let sides = intent.compared.map { Set(TextTokenizer.terms($0)) }.filter { !$0.isEmpty }
+            let covered = sides.filter { !$0.isDisjoint(with: candidate.terms) }.count
+            score += covered >= 2 ? 2 : covered == 1 ? 0.5 : 0
+        case .explanation:
+            if block.kind == .paragraph, Self.explainMarkers.contains(where: lower.contains) { score += 0.5 }
+        case .general:
+            break
+        }
+        if isExample(candidate) {
+            // Examples and analogies for beginners and when asked; advanced readers get less introduction.
+            if style.preferExamples { score += intent.wantsExample ? 2 : 1 } else if style.level == .advanced { score -= 1.5 }
+        }
+        if let grade = ReadingGrade.of(block.prose) {
+            switch style.level {
+            case .beginner: score -= 0.4 * max(0, grade - 8)
+            case .advanced: score += 0.35 * min(max(grade - 10, -4), 7)
+            case .general: break
+            }
+        }
+        if style.level == .advanced, block.body.contains("$") || block.body.contains("`") { score += 0.5 }
+        if !style.interestTerms.isEmpty, !style.interestTerms.isDisjoint(with: candidate.terms) { score += 1.2 }
         return score
     }
 
     /// True for sentences like "A servo motor is a motor that …" that define a query term.
-    static func isDefinition(_ sentence: String, of queryTerms: Set<String>) -> Bool {
+    static func isDefinition(_ text: String, of queryTerms: Set<String>) -> Bool {
+        let sentence = Sentences.split(MarkdownText.plain(text)).first ?? ""
         let lower = sentence.lowercased()
-        guard let verb = [" is a ", " is an ", " is the ", " are ", " refers to ", " means "].compactMap({ lower.range(of: $0) }).first else {
-            return false
-        }
+        let verbs = [" is a ", " is an ", " is the ", " are ", " refers to ", " means ", " is ", ": "]
+        guard let verb = verbs.compactMap({ lower.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return false }
         let subject = Set(TextTokenizer.terms(String(sentence[..<verb.lowerBound])))
         return !subject.isEmpty && subject.count <= 6 && !subject.isDisjoint(with: queryTerms)
     }
 
-    /// A list item's text without its `- `, `* ` or `1. ` marker (bold `**` after it is kept).
-    static func withoutListMarker(_ item: String) -> String {
-        if item.hasPrefix("- ") || item.hasPrefix("* ") { return String(item.dropFirst(2)).trimmingWhitespace() }
-        let digits = item.prefix { $0.isNumber }
-        if !digits.isEmpty, item.dropFirst(digits.count).hasPrefix(". ") { return String(item.dropFirst(digits.count + 2)).trimmingWhitespace() }
-        return item
+    // MARK: - Composition
+
+    /// Words of prose a block adds.
+    static func wordCount(_ text: String) -> Int {
+        MarkdownText.plain(text).split(whereSeparator: { $0.isWhitespace }).count
     }
 
-    /// Splits a passage into sentences, display formulas and fenced code blocks.
-    static func units(of text: String, passage: Int) -> [Unit] {
-        var units: [Unit] = []
-        var prose: [String] = []
-        var block: [String] = []
-        var inFormula = false
-        func flushProse() {
-            let paragraph = prose.joined(separator: " ").trimmingWhitespace()
-            prose = []
-            guard !paragraph.isEmpty else { return }
-            for sentence in Sentences.split(paragraph) {
-                let clean = sentence.trimmingWhitespace()
-                guard clean.count > 1, !clean.hasPrefix("|"), !clean.hasPrefix("**Note") else { continue }
-                let kind: Unit.Kind = clean.contains("$") ? .formula : .sentence
-                units.append(Unit(kind: kind, text: clean, passage: passage, position: units.count))
-            }
-        }
-        for classified in MarkdownLine.classify(text) {
-            let line = classified.line, trimmed = classified.trimmed
-            switch classified.kind {
-            case .fenceOpen:
-                flushProse()
-                block = [line]
-                continue
-            case .code:
-                block.append(line)
-                continue
-            case .fenceClose:
-                block.append(line)
-                units.append(Unit(kind: .code, text: block.joined(separator: "\n"), passage: passage, position: units.count))
-                block = []
-                continue
-            case .text, .heading:
-                break
-            }
-            if inFormula {
-                block.append(line)
-                if trimmed.hasSuffix("$$") {
-                    inFormula = false
-                    units.append(Unit(kind: .formula, text: block.joined(separator: "\n"), passage: passage, position: units.count))
-                    block = []
-                }
-                continue
-            }
-            if trimmed.hasPrefix("$$") {
-                flushProse()
-                block = [line]
-                if !(trimmed.count > 2 && trimmed.hasSuffix("$$")) { inFormula = true } else {
-                    units.append(Unit(kind: .formula, text: line, passage: passage, position: units.count))
-                    block = []
-                }
-            } else if trimmed.isEmpty || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.first?.isNumber == true && trimmed.contains(". ") {
-                // A blank line ends a paragraph; each list item stands alone.
-                flushProse()
-                if !trimmed.isEmpty {
-                    prose = [Self.withoutListMarker(trimmed)]
-                    flushProse()
-                }
-            } else {
-                prose.append(trimmed)
-            }
-        }
-        flushProse()
-        return units
-    }
-}
+    mutating func compose() -> String {
+        let usable = candidates.filter(eligible)
+        // Prose first; code and formulas of the top passages too (when the book's answer is a
+        // command or a diagram), behind prose unless asked for.
+        let pool = usable.filter { $0.block.kind == .paragraph || $0.block.kind == .list || $0.block.kind == .table
+            || (($0.block.kind == .code || $0.block.kind == .formula) && $0.passage < 2) }
+        let scored = pool.map { ($0, score($0) - blockPenalty($0.block)) }.filter { $0.0.passage == 0 || relevance($0.0).body > 0 || relevance($0.0).heading > 0.34 }
+            .sorted { $0.1 > $1.1 }
+        guard let lead = scored.first?.0 else { return "" }
+        let leadRelevance = relevance(lead).body + relevance(lead).heading * 0.3
+        // The subject: the weightiest question term the lead holds.
+        let subject = terms.filter { lead.terms.contains($0) || lead.headingTerms.contains($0) }
+            .max { (weights[$0] ?? 0) < (weights[$1] ?? 0) }
 
-/// How an answer is shaped for a reader: from the whole profile.
-struct ReadingPlan {
-    var definitionsFirst: Bool
-    var includeCode: Bool
-    var includeFormulas: Bool
-    var sentenceCount: Int
-    var interestTerms: TermKeys
-
-    /// Terms (stemmed) of a question asking for code.
-    static let codeTerms: Set<String> = ["code", "exampl", "python", "implement", "program", "script", "snippet"]
-
-    init(profile: ReaderProfile?, questionTerms: Set<String>) {
-        let asksForCode = !questionTerms.isDisjoint(with: Self.codeTerms)
-        guard let profile else {
-            self.init(definitionsFirst: false, includeCode: asksForCode, includeFormulas: false, sentenceCount: 4, interestTerms: TermKeys([]))
-            return
+        var chosen: [Candidate] = [lead]
+        var words = Self.wordCount(lead.block.markdown)
+        var seenSentences = sentenceKeys(of: lead)
+        let sides = intent.compared.map { Set(TextTokenizer.terms($0)) }.filter { !$0.isEmpty }
+        for (candidate, candidateScore) in scored.dropFirst() {
+            if chosen.count > style.supportingPassages || words >= style.wordBudget { break }
+            if chosen.contains(where: { $0.passage == candidate.passage && $0.block.position == candidate.block.position }) { continue }
+            // Code and formulas come only as the extras below (or as the lead when there is no prose).
+            if candidate.block.kind == .code || candidate.block.kind == .formula { continue }
+            let rel = relevance(candidate)
+            let missingSide = sides.count >= 2 && sides.contains { side in
+                chosen.allSatisfy { side.isDisjoint(with: $0.terms) } && !side.isDisjoint(with: candidate.terms)
+            }
+            let bar = style.level == .advanced ? 0.45 : 0.55
+            guard missingSide || (candidateScore >= scored[0].1 * bar && rel.body + rel.heading * 0.3 >= leadRelevance * 0.5) else { continue }
+            if let subject, !candidate.terms.contains(subject), !candidate.headingTerms.contains(subject), !missingSide { continue }
+            let keys = sentenceKeys(of: candidate)
+            if keys.contains(where: { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }) { continue }
+            let size = Self.wordCount(candidate.block.markdown)
+            if words + size > style.wordBudget * 2, !missingSide { continue }
+            chosen.append(candidate)
+            seenSentences += keys
+            words += size
         }
-        let interests = TermKeys(profile.interests.flatMap { TextTokenizer.terms($0) })
-        let codeFriendly = [ProgrammingBackground.intermediate, .advanced].contains(profile.programmingBackground ?? .none)
-        switch profile.softwareExperience {
-        case .beginner:
-            self.init(definitionsFirst: true, includeCode: asksForCode, includeFormulas: false, sentenceCount: 3, interestTerms: interests)
-        case .intermediate:
-            self.init(definitionsFirst: false, includeCode: asksForCode || codeFriendly, includeFormulas: false, sentenceCount: 4, interestTerms: interests)
-        case .advanced:
-            self.init(definitionsFirst: false, includeCode: asksForCode || profile.programmingBackground != ProgrammingBackground.none,
-                      includeFormulas: true, sentenceCount: 5, interestTerms: interests)
+
+        // A beginner also gets the book's example or analogy of it, when one is at hand.
+        if style.preferExamples, !chosen.contains(where: isExample), let example = scored.first(where: { candidate, _ in
+            isExample(candidate) && candidate.block.kind != .code && !chosen.contains { $0.passage == candidate.passage && $0.block.position == candidate.block.position }
+                && (subject.map { candidate.terms.contains($0) || candidate.headingTerms.contains($0) } ?? true)
+                && !sentenceKeys(of: candidate).contains { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }
+        })?.0 {
+            chosen.append(example)
         }
+        var parts = chosen.map { render($0, budget: style.wordBudget) }
+        if style.includeCode, !chosen.contains(where: { $0.block.kind == .code }), let code = bestExtra(.code, near: chosen) {
+            parts.append(render(code, budget: 0))
+        }
+        if style.includeFormulas, !chosen.contains(where: { $0.block.kind == .formula }), let formula = bestExtra(.formula, near: chosen) {
+            parts.append(render(formula, budget: 0))
+        }
+        if let keyTerms = keyTermsLine(for: parts.joined(separator: "\n\n")) { parts.append(keyTerms) }
+        return parts.joined(separator: "\n\n")
     }
 
-    init(definitionsFirst: Bool, includeCode: Bool, includeFormulas: Bool, sentenceCount: Int, interestTerms: TermKeys) {
-        self.definitionsFirst = definitionsFirst
-        self.includeCode = includeCode
-        self.includeFormulas = includeFormulas
-        self.sentenceCount = sentenceCount
-        self.interestTerms = interestTerms
+    /// Whether a candidate gives an example or an analogy.
+    func isExample(_ candidate: Candidate) -> Bool {
+        let lower = MarkdownText.plain(candidate.block.markdown).lowercased()
+        let headings = candidate.chunk.headings.joined(separator: " ").lowercased()
+        return Self.exampleMarkers.contains(where: lower.contains) || headings.contains("example") || headings.contains("analogy")
+    }
+
+    /// The best code block or formula from the passages the answer uses (or the top passage).
+    func bestExtra(_ kind: PassageBlock.Kind, near chosen: [Candidate]) -> Candidate? {
+        let passages = Set(chosen.map(\.passage) + [0])
+        let used = Set(chosen.map(\.passage))
+        return candidates.filter { $0.block.kind == kind && passages.contains($0.passage) && eligible($0) }
+            .map { ($0, relevance($0).body * 10 + 1.0 / Double($0.passage + 1) + (used.contains($0.passage) ? 1 : 0)) }
+            .filter { $0.1 > 0.6 }
+            .max { $0.1 < $1.1 }?.0
+    }
+
+    /// Term sets of a candidate's sentences (for spotting the same statement twice).
+    func sentenceKeys(of candidate: Candidate) -> [Set<String>] {
+        Sentences.split(MarkdownText.plain(candidate.block.prose)).map { Set(TextTokenizer.terms($0)) }.filter { $0.count >= 3 }
+    }
+
+    static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
+        let union = a.union(b).count
+        return union == 0 ? 1 : Double(a.intersection(b).count) / Double(union)
+    }
+
+    /// A candidate as answer Markdown with its citation, the block it refers to put first, long
+    /// paragraphs cut to whole sentences within `budget` words (0: no cut).
+    func render(_ candidate: Candidate, budget: Int) -> String {
+        let block = candidate.block
+        var prefix = ""
+        if Self.opensByReferring(block), let previous = candidate.previous {
+            prefix = (previous.kind == .list ? previous.markdown : trimmed(previous.body, budget: 60, keepEnd: true)) + "\n\n"
+            if previous.kind == .paragraph { prefix = trimmed(previous.body, budget: 60, keepEnd: true) + " " }
+        }
+        let cite = candidate.citation
+        switch block.kind {
+        case .paragraph:
+            let text = budget > 0 ? trimmed(block.body, budget: budget, keepEnd: false) : block.body
+            return prefix + text + " " + cite
+        case .list, .table:
+            var items = block.body.split(separator: "\n").map(String.init)
+            // Beginners get the list's main points, without its nested details.
+            if style.level == .beginner, items.contains(where: { !$0.hasPrefix(" ") }) { items = items.filter { !$0.hasPrefix(" ") } }
+            if items.count > 10 { items = Array(items.prefix(10)) }
+            items = items.map { item in
+                Self.wordCount(item) > 45 ? (Sentences.split(item).first ?? item) : item
+            }
+            // A list needs what it lists: its lead-in, or else the heading it sits under.
+            let lead = block.lead ?? (prefix.isEmpty ? "**\(candidate.chunk.section)**:" : nil)
+            if let lead {
+                return prefix + Self.cited(lead: lead, cite) + "\n\n" + items.joined(separator: "\n")
+            }
+            items[items.count - 1] += " " + cite
+            return prefix + items.joined(separator: "\n")
+        case .code:
+            let lead = block.lead.map { Self.cited(lead: $0, cite) } ?? "**\(candidate.chunk.section)** \(cite):"
+            return prefix + lead + "\n\n" + block.body
+        case .formula:
+            return prefix + (block.lead.map { $0 + "\n\n" } ?? "") + block.body + " " + cite
+        }
+    }
+
+    /// A lead-in with the citation before its colon: "The loop has three steps [2]:".
+    static func cited(lead: String, _ cite: String) -> String {
+        if lead.hasSuffix(":**") { return String(lead.dropLast(3)) + "** " + cite + ":" }
+        guard lead.hasSuffix(":") else { return lead + " " + cite }
+        return String(lead.dropLast()) + " " + cite + ":"
+    }
+
+    /// Whole sentences of `text` within about `budget` words: from the start, or (keepEnd) the
+    /// last ones, which an opening "This" refers to.
+    func trimmed(_ text: String, budget: Int, keepEnd: Bool) -> String {
+        let sentences = Sentences.split(text)
+        guard Self.wordCount(text) > budget, sentences.count > 1 else { return text }
+        var kept: [String] = []
+        var words = 0
+        for sentence in keepEnd ? sentences.reversed() : sentences {
+            let size = Self.wordCount(sentence)
+            if !kept.isEmpty, words + size > budget { break }
+            kept.append(sentence)
+            words += size
+        }
+        if keepEnd {
+            // Go back until the first kept sentence no longer points elsewhere.
+            var start = sentences.count - kept.count
+            while start > 0, Self.refersElsewhere(sentences[start]) { start -= 1 }
+            return sentences[start...].joined(separator: " ")
+        }
+        // A cut list lead-in would dangle: stop before it.
+        while let last = kept.last, kept.count > 1, last.hasSuffix(":") { kept.removeLast() }
+        return kept.joined(separator: " ")
+    }
+
+    // MARK: - Key terms
+
+    static let hardwareWords: Set<String> = Set(TextTokenizer.terms(
+        "motor servo voltage current sensor actuator torque gear encoder circuit battery resistor wire power signal joint gearbox "
+            + "imu lidar camera accelerometer gyroscope microcontroller pwm force mechanical electrical"))
+
+    /// "**Key terms:** X — …; Y — …" for the book-defined terms in the answer the reader may not know.
+    func keyTermsLine(for answer: String) -> String? {
+        guard style.explainTerms || style.explainHardwareTerms, !request.keyTerms.isEmpty else { return nil }
+        let text = WordText(KeyTerms.normalise(MarkdownText.plain(answer)))
+        let lowerAnswer = MarkdownText.plain(answer).lowercased()
+        var lines: [String] = []
+        var seen = Set<String>()
+        for term in request.keyTerms {
+            guard lines.count < 3 else { break }
+            let names = KeyTerms.names(of: term.term)
+            guard seen.isDisjoint(with: names), KeyTerms.variants(of: term.term).contains(where: { text.firstMatch(of: $0) != nil }) else { continue }
+            let definition = Sentences.split(term.definition).first ?? term.definition
+            guard !definition.isEmpty, Self.wordCount(definition) <= 40 else { continue }
+            // Already defined in the answer itself.
+            if lowerAnswer.contains(String(definition.lowercased().prefix(60))) { continue }
+            let hardware = !Self.hardwareWords.isDisjoint(with: TextTokenizer.terms(term.term + " " + definition))
+            guard hardware ? style.explainHardwareTerms : style.explainTerms else { continue }
+            seen.formUnion(names)
+            lines.append("\(term.term) — \(Self.lowercasedStart(definition))")
+        }
+        guard !lines.isEmpty else { return nil }
+        return "**Key terms:** " + lines.joined(separator: " · ")
+    }
+
+    /// "A sensor that …" → "a sensor that …"; acronyms and names in capitals ("IMU", "ROS") stay.
+    static func lowercasedStart(_ text: String) -> String {
+        let firstWord = text.prefix { !$0.isWhitespace }
+        guard let first = text.first, first.isUppercase, firstWord.count == 1 || firstWord.dropFirst().first?.isLowercase == true,
+              !firstWord.dropFirst().contains(where: \.isUppercase) else { return text }
+        return first.lowercased() + text.dropFirst()
     }
 }

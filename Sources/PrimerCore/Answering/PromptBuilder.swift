@@ -55,7 +55,9 @@ public enum PromptBuilder {
     /// The messages for `request`: the system prompt, the last `maxHistoryTurns` exchanges
     /// as user/assistant pairs, then a user message with the numbered passages and the question.
     public static func messages(for request: AnswerRequest) -> [ChatMessage] {
-        var messages = [ChatMessage.system(systemPrompt(for: request.profile, fromSelection: request.fromSelection))]
+        var system = systemPrompt(for: request.profile, fromSelection: request.fromSelection)
+        if let asked = askedStyle(QuestionIntent(question: request.question)) { system += "\n\n" + asked }
+        var messages = [ChatMessage.system(system)]
         let turns = request.history.filter { !$0.question.trimmingWhitespace().isEmpty && !$0.answer.trimmingWhitespace().isEmpty }
         for turn in turns.suffix(maxHistoryTurns) {
             messages.append(.user(turn.question))
@@ -65,9 +67,24 @@ public enum PromptBuilder {
         return messages
     }
 
-    /// The passages numbered from 1 (`[n] <headings joined by ' › '>` then the text), then the question.
+    /// What the question itself asks of the answer's form ("explain simply", "give an example",
+    /// "show me the code", "the formula"); nil when it asks nothing.
+    static func askedStyle(_ intent: QuestionIntent) -> String? {
+        var asks: [String] = []
+        if intent.simpler {
+            asks.append("The reader asked for a simple explanation: use plain, everyday words and short sentences, "
+                + "define any technical term you must use, and prefer an analogy or example from the passages.")
+        }
+        if intent.wantsExample { asks.append("The reader asked for an example: lead with an example or analogy from the passages.") }
+        if intent.wantsCode { asks.append("The reader asked for code: include the relevant code from the passages, exactly as written.") }
+        if intent.wantsFormula { asks.append("The reader asked for the formula: include it from the passages ($…$ or $$…$$) and say what each symbol means.") }
+        return asks.isEmpty ? nil : asks.joined(separator: " ")
+    }
+
+    /// The passages numbered from 1 (`[n] <headings joined by ' › '>` then the text), then the
+    /// question; for a selection, the selected text first, then the part of the book holding it.
     static func questionMessage(for request: AnswerRequest) -> String {
-        let label = request.fromSelection ? "Selected text" : "Book passages"
+        let label = request.fromSelection ? "The part of the book it comes from" : "Book passages"
         var text: String
         if request.passages.isEmpty {
             text = "\(label): none were found for this question.\n\n"
@@ -76,6 +93,9 @@ public enum PromptBuilder {
             for (index, passage) in request.passages.enumerated() {
                 text += numberedPassage(index + 1, passage.chunk) + "\n\n"
             }
+        }
+        if let selection = request.selection {
+            text = "Selected text: \"\(selection.trimmingWhitespace())\"\n\n" + text
         }
         text += "Question: \(request.question.trimmingWhitespace())"
         return text
@@ -203,8 +223,9 @@ public enum PromptBuilder {
         """
 
     static let selectionRules = """
-        The reader selected part of the book and asks about it: the numbered passage is the selected text. \
-        Answer only from the selected text, not from other parts of the book. If the selected text doesn't \
-        contain the answer, say "The book doesn't cover …" in the selected text, naming what is missing.
+        The reader selected part of the book and asks about it. Explain the selected text, don't repeat it: \
+        say what it means in context, define the terms in it, and answer the reader's question about it, using \
+        only the numbered passage it comes from (cite it as [1]). If that passage doesn't contain the answer, \
+        say "The book doesn't cover …" here, naming what is missing.
         """
 }

@@ -1,14 +1,57 @@
-/// Rewrites a follow-up question for retrieval using the conversation so far: short or
-/// pronoun-led questions ("how does it work?") borrow the previous question's words.
+/// Decides whether a question in a conversation refers back to an earlier one, and what to
+/// search for. History is used only when the question refers back: it starts with "and …",
+/// "what about …", "how about …"; it has a pronoun ("it", "this", "they") with no subject of
+/// its own before it; or it has no subject words at all ("why?", "explain more simply",
+/// "show me the code"). A question with its own subject is searched on its own, even inside
+/// a conversation.
 public enum QueryRewriter {
-    public static let pronouns: Set<String> = ["it", "its", "this", "that", "they", "them", "these", "those", "he", "she", "one"]
+    public static let pronouns: Set<String> = ["it", "its", "this", "that", "they", "them", "these", "those", "their", "one", "he", "she"]
 
+    /// Openings that continue the previous question.
+    static let continuations: [[String]] = [
+        ["and"], ["what", "about"], ["how", "about"], ["also"], ["then"], ["but", "what"], ["so"], ["what", "if"], ["and", "what"],
+    ]
+
+    /// Words that never make a subject: question words, auxiliaries, generic verbs and
+    /// instructions ("explain", "more", "example").
+    static let subjectless: Set<String> = [
+        "a", "an", "the", "what", "why", "how", "when", "where", "which", "who", "is", "are", "was", "were", "do", "does", "did",
+        "can", "could", "would", "should", "will", "you", "me", "i", "my", "we", "us", "please", "explain", "more", "again",
+        "tell", "about", "give", "show", "example", "examples", "code", "simply", "simpler", "detail", "details", "elaborate",
+        "mean", "means", "work", "works", "so", "and", "or", "but", "then", "also", "to", "of", "in", "on", "for", "with", "that",
+        "this", "it", "its", "they", "them", "these", "those", "there", "here", "really", "ok", "okay", "thanks", "use", "used",
+        "important", "matter", "matters", "happen", "happens", "like", "be", "get", "go", "need", "not", "no", "yes", "too",
+        "some", "other", "another", "one", "way", "ways", "else", "further", "words", "plain", "terms", "simple", "new", "beginner",
+        "formula", "math", "snippet", "analogy", "real", "robot", "robots", "just", "still", "if",
+    ]
+
+    /// The text to search for `question` in a conversation with `history`.
     public static func retrievalQuery(_ question: String, history: [ConversationTurn]) -> String {
-        guard let previous = history.last?.question else { return question }
-        let words = TextTokenizer.words(question)
-        let usesPronoun = words.contains { pronouns.contains($0) }
-        let isShort = TextTokenizer.terms(question).count < 3
-        return usesPronoun || isShort ? question + " " + previous : question
+        guard refersBack(question), let subject = lastSubject(in: history) else { return question }
+        return question + " " + subject
+    }
+
+    /// The most recent earlier question that has its own subject (a chain of follow-ups
+    /// leads back to the question that started it).
+    static func lastSubject(in history: [ConversationTurn]) -> String? {
+        for turn in history.reversed() where !refersBack(turn.question) { return turn.question }
+        return history.last?.question
+    }
+
+    /// Whether `question` depends on what came before.
+    public static func refersBack(_ question: String) -> Bool {
+        let words = TextTokenizer.words(question.replacingOccurrences(of: "’", with: "'"))
+        guard !words.isEmpty else { return true }
+        for opening in continuations where words.starts(with: opening) { return true }
+        var sawSubject = false
+        for word in words {
+            if pronouns.contains(word) {
+                if !sawSubject { return true }
+                continue
+            }
+            if !subjectless.contains(word), word.count > 1 { sawSubject = true }
+        }
+        return !sawSubject
     }
 }
 

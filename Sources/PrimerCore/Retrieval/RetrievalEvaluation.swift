@@ -14,9 +14,11 @@ public struct EvaluationQuestion: Codable, Sendable, Equatable {
     public let style: String?
     /// For not-covered questions: `near_domain` (a robotics question the book never treats) or `off_domain`.
     public let kind: String?
+    /// Short phrases from the answering passage that a good answer contains (its key facts).
+    public var keyPhrases: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, question, sourcePath = "source_path", section, style, kind
+        case id, question, sourcePath = "source_path", section, style, kind, keyPhrases = "key_phrases"
     }
 
     public init(id: String, question: String, sourcePath: String?, section: String?, style: String? = nil, kind: String? = nil) {
@@ -42,6 +44,7 @@ public struct EvaluationQuestion: Codable, Sendable, Equatable {
         self.init(id: try container.decode(String.self, forKey: .id), question: try container.decode(String.self, forKey: .question),
                   sourcePaths: try strings(.sourcePath), sections: try strings(.section),
                   style: try container.decodeIfPresent(String.self, forKey: .style), kind: try container.decodeIfPresent(String.self, forKey: .kind))
+        keyPhrases = try container.decodeIfPresent([String].self, forKey: .keyPhrases) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -52,6 +55,7 @@ public struct EvaluationQuestion: Codable, Sendable, Equatable {
         try container.encode(sections, forKey: .section)
         try container.encodeIfPresent(style, forKey: .style)
         try container.encodeIfPresent(kind, forKey: .kind)
+        if !keyPhrases.isEmpty { try container.encode(keyPhrases, forKey: .keyPhrases) }
     }
 
     /// Whether the book answers it.

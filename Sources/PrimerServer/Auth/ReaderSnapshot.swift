@@ -20,7 +20,7 @@ struct AuthenticatedReader: Authenticatable, Sendable {
         sessionID = try session.requireID()
         sessionExpiresAt = session.expiresAt
         sessionLastUsedAt = session.lastUsedAt
-        encodedProfile = ByteBuffer(data: try UserResponse.encoder.encode(self.user))
+        encodedProfile = ByteBuffer(data: try APIJSON.encoder.encode(self.user))
     }
 
     /// The background used to personalise answers.

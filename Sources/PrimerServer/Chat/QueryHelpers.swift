@@ -1,19 +1,32 @@
 import PrimerCore
 
-/// Locates a reader's selected text in the book so the source can point there, and turns
-/// the selection into the only passage the answer may use.
+/// Finds the part of the book a reader's selected text comes from: that chunk is the passage
+/// the answer explains the selection from (and cites).
 enum SelectionLocator {
     static func normalise(_ text: String) -> String {
         MarkdownText.plain(text).lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    static func passage(for selection: String, in snapshot: BookLibrary.Snapshot) -> SourcePassage {
-        let needle = String(normalise(selection).prefix(300))
-        let home = needle.isEmpty ? nil : snapshot.chunks.first { normalise($0.text).contains(needle) }
-        let chunk = BookChunk(
-            id: "selection", pageSlug: home?.pageSlug ?? "", pageTitle: home?.pageTitle ?? "Selected text",
-            sourcePath: home?.sourcePath ?? "", headings: home?.headings ?? ["Selected text"], anchor: home?.anchor ?? "",
-            text: selection, ordinal: 0)
-        return SourcePassage(chunk: chunk, score: 1)
+    /// Adjacent word pairs of plain lowercase text.
+    static func wordPairs(_ text: String) -> Set<String> {
+        let words = AnswerChecks.words(text)
+        return Set(zip(words, words.dropFirst()).map { $0 + " " + $1 })
+    }
+
+    /// The chunk holding `selection` (on `chapter` first), or nil when the book has no such text.
+    static func passage(for selection: String, chapter: String?, in snapshot: BookLibrary.Snapshot) -> SourcePassage? {
+        let needle = String(normalise(selection).prefix(80))
+        let onPage = chapter.map { slug in snapshot.chunks.filter { $0.pageSlug == slug } } ?? []
+        let home = needle.isEmpty ? nil
+            : (onPage.first { normalise($0.text).contains(needle) } ?? snapshot.chunks.first { normalise($0.text).contains(needle) })
+        if let home { return SourcePassage(chunk: home, score: 1) }
+        // Selected across list items or formatting: the chunk holding most of its word pairs.
+        let pairs = Self.wordPairs(selection)
+        if pairs.count >= 3 {
+            let best = (onPage.isEmpty ? snapshot.chunks : onPage + snapshot.chunks)
+                .map { ($0, Self.wordPairs($0.text).intersection(pairs).count) }.max { $0.1 < $1.1 }
+            if let (chunk, shared) = best, Double(shared) >= Double(pairs.count) * 0.6 { return SourcePassage(chunk: chunk, score: 1) }
+        }
+        return nil
     }
 }

@@ -27,33 +27,52 @@ struct QueryService {
         let personalizationApplied: Bool
         let conversationID: UUID
         let history: [ConversationTurn]
+        /// What the answer may cite, numbered from [1].
         let passages: [SourcePassage]
-        /// The cited passages' sources, or (not covered) the closest sections.
-        let sources: [SourceResponse]
+        /// With a refusal, the closest sections (role `closest`); otherwise empty: an answer's
+        /// sources are the passages it cites.
+        let closest: [SourceResponse]
         /// Whether and how far the book covers the question: refused questions get no answer
         /// composed, only what is missing and the closest sections.
         let coverage: Coverage
+        let keyTerms: [KeyTerm]
+        /// The selected text when it was found in the book (then the only passage is the part holding it).
+        let selection: String?
         var relevant: Bool { coverage.answers }
         /// What a partly covered answer opens with (says what the book lacks); empty otherwise.
         var opening: String {
             if case .partial(let missing, _) = coverage { return QueryService.partlyCovered(missing: missing) }
             return ""
         }
-        /// The closest sections offered with a refusal.
-        var closest: [SourceResponse] { sources.filter { $0.role == .closest } }
         let start: NIODeadline
 
         var answerRequest: AnswerRequest {
-            AnswerRequest(question: input.query, passages: passages, profile: profile, history: history,
-                          fromSelection: input.selectedText != nil)
+            AnswerRequest(question: input.query, passages: passages, profile: profile, history: history, keyTerms: keyTerms,
+                          selection: selection)
         }
+
+        /// The sources of an answer that cites `cited` (0-based passage indices, in citation order).
+        func sources(cited: [Int]) -> [SourceResponse] {
+            QueryService.sources(cited.filter { passages.indices.contains($0) }.map { passages[$0] }, role: .citation)
+        }
+    }
+
+    /// A finished answer: its text (citations numbered from [1]), who wrote it and which
+    /// passages it cites, in order.
+    struct Generated: Sendable {
+        var answer: String
+        var provider: String
+        var cited: [Int]
     }
 
     /// What generation produced.
     enum Event: Sendable {
+        /// A piece of the answer, citations already renumbered.
         case delta(String)
-        /// The provider failed; what follows comes from the extractive generator.
+        /// The provider failed; what was sent so far is void and the extractive answer follows.
         case fellBack
+        /// The finished answer (which may replace the streamed text, e.g. when a model cited nothing).
+        case finished(Generated)
     }
 
     static let historyLimit = 6
@@ -72,31 +91,35 @@ struct QueryService {
 
         let passages: [SourcePassage]
         let coverage: Coverage
-        var sources: [SourceResponse]
-        if let selection = input.selectedText {
-            passages = [SelectionLocator.passage(for: selection, in: snapshot)]
+        var closest: [SourceResponse] = []
+        var selection: String?
+        if let selected = input.selectedText, let home = SelectionLocator.passage(for: selected, chapter: input.chapter, in: snapshot) {
+            // "Ask about this": explained from the part of the book that holds it.
+            selection = selected
+            passages = [home]
             coverage = .covered
-            sources = Self.sources(passages, role: .citation)
         } else {
-            let query = QueryRewriter.retrievalQuery(input.query, history: history)
+            // Instructions ("explain simply") are not search terms; a follow-up borrows the subject it refers to.
+            // A selection the book doesn't hold (pasted from elsewhere) is searched for with the question.
+            let asked = QuestionIntent(question: input.query).searchText + (input.selectedText.map { " " + $0 } ?? "")
+            let query = QueryRewriter.retrievalQuery(asked, history: history)
             let result = try await search(query, question: input.query, limit: input.maxResults, chapter: input.chapter, in: snapshot)
             // (A partly covered question's hits are about its covered part alone.)
             coverage = result.coverage
             let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
             if coverage.answers {
                 passages = found
-                sources = Self.sources(found, role: .citation)
             } else {
                 // Nothing is composed from them: they are offered as the closest reading, one per section.
                 passages = []
                 var seen = Set<String>()
-                sources = Self.sources(found.filter { seen.insert($0.chunk.url).inserted }.prefix(Self.closestLimit), role: .closest)
+                closest = Self.sources(found.filter { seen.insert($0.chunk.url).inserted }.prefix(Self.closestLimit), role: .closest)
             }
         }
         return Prepared(
             input: input, userID: userID, profile: profile, personalizationApplied: profile != nil,
-            conversationID: conversationID, history: history, passages: passages, sources: sources,
-            coverage: coverage, start: start)
+            conversationID: conversationID, history: history, passages: passages, closest: closest,
+            coverage: coverage, keyTerms: snapshot.keyTerms, selection: selection, start: start)
     }
 
     /// How many closest sections a refusal offers.
@@ -163,46 +186,87 @@ struct QueryService {
         return (id, previous.reversed().map { ConversationTurn(question: $0.query, answer: $0.answer) })
     }
 
-    /// The whole answer and the provider that wrote it, falling back to the extractive
-    /// generator if the provider fails (what it wrote so far is dropped: nothing was shown).
-    func complete(_ prepared: Prepared) async throws -> (answer: String, provider: String) {
+    /// The whole answer, its provider and what it cites, falling back to the extractive
+    /// generator if the provider fails (what it wrote so far is dropped: nothing was shown) or
+    /// answers without citing any passage.
+    func complete(_ prepared: Prepared) async throws -> Generated {
         let primary = services.generator
-        let opening = prepared.opening
+        let request = prepared.answerRequest
+        var generated: Generated
         do {
-            return (opening + (try await primary.complete(prepared.answerRequest)), primary.name)
+            generated = Self.numbered(try await primary.complete(request), provider: primary.name, passages: prepared.passages.count)
         } catch {
             try Task.checkCancellation()
             if error is CancellationError { throw error }
-            let fallback = Self.fallBack(from: primary, error: error, logger: request.logger)
-            return (opening + fallback.compose(prepared.answerRequest), fallback.name)
+            let fallback = Self.fallBack(from: primary, error: error, logger: self.request.logger)
+            generated = Self.numbered(fallback.compose(request), provider: fallback.name, passages: prepared.passages.count)
         }
+        if generated.cited.isEmpty, let replacement = Self.uncitedReplacement(generated, request: request, logger: self.request.logger) {
+            generated = replacement
+        }
+        if !generated.answer.isEmpty { generated.answer = prepared.opening + generated.answer }
+        return generated
     }
 
-    /// Generates the answer piece by piece, falling back to the extractive generator if the
-    /// provider fails.
+    /// `text` with its citations renumbered from [1] and markers to no passage removed.
+    static func numbered(_ text: String, provider: String, passages: Int) -> Generated {
+        let (answer, cited) = CitationNumbering.renumber(text, passageCount: passages)
+        return Generated(answer: answer, provider: provider, cited: cited)
+    }
+
+    /// A model's answer that cites no passage is replaced by the extractive answer (logged);
+    /// nil when the extractive generator wrote it already or the passages are the selection.
+    static func uncitedReplacement(_ generated: Generated, request: AnswerRequest, logger: Logger) -> Generated? {
+        let extractive = ExtractiveGenerator()
+        guard generated.provider != extractive.name, !request.passages.isEmpty else { return nil }
+        logger.warning("Answer provider \(generated.provider) cited no passage; answering extractively")
+        return numbered(extractive.compose(request), provider: extractive.name, passages: request.passages.count)
+    }
+
+    /// Generates the answer piece by piece with its citations renumbered as they arrive,
+    /// falling back to the extractive generator if the provider fails; ends with `.finished`.
     func generate(_ prepared: Prepared) -> AsyncThrowingStream<Event, any Error> {
         let primary = services.generator
         let logger = request.logger
         let answerRequest = prepared.answerRequest
         let opening = prepared.opening
+        let count = prepared.passages.count
         return AsyncThrowingStream { continuation in
             let task = Task {
                 if !opening.isEmpty { continuation.yield(.delta(opening)) }
+                /// Streams `generator`'s answer; returns it renumbered.
+                func run(_ generator: any AnswerGenerator) async throws -> Generated {
+                    var numbering = CitationNumbering(passageCount: count)
+                    var text = ""
+                    for try await piece in generator.answer(answerRequest) {
+                        let shown = numbering.feed(piece)
+                        text += shown
+                        if !shown.isEmpty { continuation.yield(.delta(shown)) }
+                    }
+                    let rest = numbering.finish()
+                    if !rest.isEmpty { continuation.yield(.delta(rest)) }
+                    return Generated(answer: text + rest, provider: generator.name, cited: numbering.cited)
+                }
                 do {
-                    for try await piece in primary.answer(answerRequest) { continuation.yield(.delta(piece)) }
-                    continuation.finish()
-                } catch is CancellationError {
+                    var generated: Generated
+                    do {
+                        generated = try await run(primary)
+                    } catch is CancellationError {
+                        continuation.finish()
+                        return
+                    } catch {
+                        if Task.isCancelled { continuation.finish(); return }
+                        continuation.yield(.fellBack)
+                        generated = try await run(Self.fallBack(from: primary, error: error, logger: logger))
+                    }
+                    if generated.cited.isEmpty, let replacement = Self.uncitedReplacement(generated, request: answerRequest, logger: logger) {
+                        generated = replacement
+                    }
+                    if !generated.answer.isEmpty { generated.answer = opening + generated.answer }
+                    continuation.yield(.finished(generated))
                     continuation.finish()
                 } catch {
-                    if Task.isCancelled { continuation.finish(); return }
-                    let fallback = Self.fallBack(from: primary, error: error, logger: logger)
-                    continuation.yield(.fellBack)
-                    do {
-                        for try await piece in fallback.answer(answerRequest) { continuation.yield(.delta(piece)) }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
+                    continuation.finish(throwing: error)
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
@@ -241,21 +305,22 @@ struct QueryService {
     }
 
     /// Records the query and builds the final response.
-    func finish(_ prepared: Prepared, answer: String, provider: String) async throws -> QueryResponse {
-        let answered = prepared.relevant && !answer.trimmingWhitespace().isEmpty
-        let text = answered ? answer
+    func finish(_ prepared: Prepared, generated: Generated) async throws -> QueryResponse {
+        let answered = prepared.relevant && !generated.answer.trimmingWhitespace().isEmpty
+        let text = answered ? generated.answer
             : Self.notCovered(prepared.input.query, missing: prepared.coverage.missing, hasClosest: !prepared.closest.isEmpty)
-        let sources = answered ? prepared.sources : prepared.closest
+        let sources = answered ? prepared.sources(cited: generated.cited) : prepared.closest
         let latency = Double((NIODeadline.now() - prepared.start).nanoseconds) / 1_000_000
         let id = UUID()
         try await services.queryLog.record(QueryRecord(
             id: id, userID: prepared.userID, conversationID: prepared.conversationID, query: prepared.input.query, answer: text,
-            answered: answered, personalizationApplied: prepared.personalizationApplied, provider: provider,
+            answered: answered, personalizationApplied: prepared.personalizationApplied, provider: generated.provider,
             latencyMs: latency, sourcesCount: sources.count, createdAt: Date()), on: request.db)
         return QueryResponse(
             queryID: id, conversationID: prepared.conversationID, answer: text, answered: answered,
             notCovered: prepared.coverage.missing, sources: sources,
-            personalizationApplied: prepared.personalizationApplied, chunksRetrieved: prepared.passages.count,
+            personalizationApplied: prepared.personalizationApplied,
+            personalizedFor: prepared.profile.map(PersonalizedFor.init(profile:)), chunksRetrieved: prepared.passages.count,
             responseTimeMs: (latency * 100).rounded() / 100)
     }
 }

@@ -27,7 +27,9 @@ struct EvalCommand: AsyncCommand {
         var reportOn: String?
         @Option(name: "report-book", help: "The book folder of --report-on")
         var reportBook: String?
-        @Flag(name: "verbose", short: "v", help: "List the questions each mode missed or wrongly refused")
+        @Flag(name: "answers", help: "With --questions: measure the extractive answers (key facts, dangling fragments, citations, selections, follow-ups, reader levels)")
+        var answers: Bool
+        @Flag(name: "verbose", short: "v", help: "List the questions each mode missed or wrongly refused (with --answers: print every answer)")
         var verbose: Bool
     }
 
@@ -64,7 +66,37 @@ struct EvalCommand: AsyncCommand {
             throw ExitCode(2)
         }
         let book = try await EvalBook.load(questions: questions, book: signature.book ?? app.primer.settings.bookDirectory, app: app, console: console)
+        if signature.answers {
+            let evaluation = AnswerEvaluation(questions: book.tuning.questions, snapshot: book.snapshot, mode: book.hasDense ? .hybrid : .lexical)
+            console.print("  terms the book defines (glossary and bold definitions): \(book.snapshot.keyTerms.count)")
+            let report = try await evaluation.run()
+            Self.print(report, console: console, verbose: signature.verbose)
+            return
+        }
         book.printShipped(console: console, verbose: signature.verbose)
+    }
+}
+
+extension EvalCommand {
+    static func print(_ report: AnswerEvaluation.Report, console: any Console, verbose: Bool) {
+        if verbose {
+            for (id, text) in report.samples { console.print("--- \(id)\n\(text)\n") }
+        }
+        func share(_ count: Int, _ total: Int) -> String { total == 0 ? "-" : String(format: "%.2f (%d/%d)", Double(count) / Double(total), count, total) }
+        func mean(_ values: [Double]) -> String { values.isEmpty ? "-" : String(format: "%.1f", values.reduce(0, +) / Double(values.count)) }
+        console.print("Extractive answers (shipped settings):")
+        console.print("  | measure | value |")
+        console.print("  |---|---|")
+        console.print("  | answered | \(report.answered) |")
+        console.print("  | key facts (mean share of key phrases) | \(report.answered == 0 ? "-" : String(format: "%.2f", report.keyFacts / Double(report.answered))) |")
+        console.print("  | key facts in the whole top retrieved chunk (for comparison) | \(report.answered == 0 ? "-" : String(format: "%.2f", report.topChunkKeyFacts / Double(report.answered))) |")
+        console.print("  | answers with a dangling fragment | \(report.dangling.count)\(report.dangling.isEmpty ? "" : " (" + report.dangling.joined(separator: ", ") + ")") |")
+        console.print("  | sources exactly the cited passages | \(share(report.citedOnly, report.answered)) |")
+        console.print("  | selection answers that echo the selection | \(report.echoes.count) of \(report.selections)\(report.echoes.isEmpty ? "" : " (" + report.echoes.joined(separator: ", ") + ")") |")
+        console.print("  | follow-up hit@5 (first question alone) | \(share(report.followUpHits, report.followUps)) (\(share(report.firstHits, report.followUps))) |")
+        console.print("  | new topic in a conversation hit@5 (asked alone) | \(share(report.newTopicHits, report.newTopics)) (\(share(report.newTopicAlone, report.newTopics))) |")
+        console.print("  | beginner and advanced answers differ | \(share(report.differ, report.pairs)) |")
+        console.print("  | reading grade: beginner / signed out / advanced | \(mean(report.grades["beginner"] ?? [])) / \(mean(report.grades["signed out"] ?? [])) / \(mean(report.grades["advanced"] ?? [])) |")
     }
 }
 
@@ -77,6 +109,7 @@ private struct EvalBook {
     let tuning: RetrievalTuning
     let chunksByID: [String: BookChunk]
     let hasDense: Bool
+    let snapshot: BookLibrary.Snapshot
 
     func chunk(_ id: String) -> BookChunk? { chunksByID[id] }
 
@@ -122,7 +155,7 @@ private struct EvalBook {
                                                             pageSlug: nil, mode: mode, chunk: { snapshot.chunksByID[$0] })
         }
         return EvalBook(tuning: RetrievalTuning(questions: questions, evidence: evidence, engine: engine),
-                        chunksByID: snapshot.chunksByID, hasDense: vectors != nil)
+                        chunksByID: snapshot.chunksByID, hasDense: vectors != nil, snapshot: snapshot)
     }
 
     /// The table for the shipped fusion and coverage settings.

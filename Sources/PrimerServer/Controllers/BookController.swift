@@ -42,23 +42,15 @@ struct BookController: RouteCollection {
         let slug = parts.joined(separator: "/")
         guard let page = req.primer.library.snapshot.book.page(slug: slug) else { throw APIError.notFound("No page with slug '\(slug)'") }
         let events = ChapterPersonalizer(request: req).stream(page: page, reader: try req.reader)
-        let logger = req.logger
-        return EventStreamResponse.make(req) { writer in
-            do {
-                for try await event in events {
-                    switch event {
-                    case .section(let html):
-                        try await writer.writeBuffer(ServerSentEvent.encode("section", ["html": html]))
-                    case let .done(level, cached, provider):
-                        try await writer.writeBuffer(ServerSentEvent.encode("done", PersonalizedDone(level: level, cached: cached, provider: provider)))
-                    }
+        let failure = ErrorBody(detail: "The chapter could not be adapted", code: "personalize_failed", fields: nil)
+        return EventStreamResponse.events(req, failure: failure) { sink in
+            for try await event in events {
+                switch event {
+                case .section(let html):
+                    try await sink.send("section", ["html": html])
+                case let .done(level, cached, provider):
+                    try await sink.send("done", PersonalizedDone(level: level, cached: cached, provider: provider))
                 }
-                try await writer.write(.end)
-            } catch {
-                logger.info("Chapter stream ended early: \(String(reflecting: type(of: error)))")
-                let body = ErrorBody(detail: "The chapter could not be adapted", code: "personalize_failed", fields: nil)
-                try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
-                try? await writer.write(.end)
             }
         }
     }

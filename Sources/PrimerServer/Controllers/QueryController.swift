@@ -1,4 +1,5 @@
 import Fluent
+import Synchronization
 import PrimerCore
 import Vapor
 
@@ -16,56 +17,61 @@ struct QueryController: RouteCollection {
     func ask(req: Request) async throws -> QueryResponse {
         let service = QueryService(request: req)
         let prepared = try await service.prepare()
-        let (answer, provider) = prepared.relevant ? try await service.complete(prepared) : ("", req.primer.generator.name)
-        return try await service.finish(prepared, answer: answer, provider: provider)
+        let generated = prepared.relevant ? try await service.complete(prepared)
+            : QueryService.Generated(answer: "", provider: req.primer.generator.name, cited: [])
+        return try await service.finish(prepared, generated: generated)
     }
 
-    /// Events: `sources` (cited passages, or with a refusal the closest sections), then `delta`
-    /// pieces (`{"text": …}`), then `done` with the full response, or `error`. A client that
-    /// disconnects cancels generation.
+    /// Events: `delta` pieces (`{"text": …}`, citations numbered from [1] as they arrive),
+    /// then `sources` (exactly the cited passages in citation order, or with a refusal the
+    /// closest sections), then `done` with the full response, or `error`. `done.answer` is the
+    /// final text: it replaces what was streamed when a provider failed or cited nothing. A
+    /// client that disconnects cancels generation.
     @Sendable
     func stream(req: Request) async throws -> Response {
         let service = QueryService(request: req)
         let prepared = try await service.prepare()
-        let primaryName = req.primer.generator.name
-        let logger = req.logger
-        return EventStreamResponse.make(req) { writer in
-            var answer = "", provider = primaryName, recorded = false
-            do {
-                // Cited passages, or with a refusal the closest sections (role "closest").
-                try await writer.writeBuffer(ServerSentEvent.encode("sources", prepared.sources))
-                if prepared.relevant {
-                    for try await event in service.generate(prepared) {
-                        switch event {
-                        case .delta(let text):
-                            answer += text
-                            try await writer.writeBuffer(ServerSentEvent.encode("delta", ["text": text]))
-                        case .fellBack:
-                            provider = ExtractiveGenerator().name
-                            if !answer.isEmpty {
-                                answer += "\n\n"
-                                try await writer.writeBuffer(ServerSentEvent.encode("delta", ["text": "\n\n"]))
-                            }
-                        }
+        let state = StreamState(provider: req.primer.generator.name)
+        let failure = ErrorBody(detail: "The answer could not be completed", code: "stream_failed", fields: nil)
+        return EventStreamResponse.events(req, failure: failure, onFailure: {
+            // The question is still recorded, with the part of the answer that was sent.
+            if let generated = state.unrecorded() { _ = try? await service.finish(prepared, generated: generated) }
+        }) { events in
+            if prepared.relevant {
+                for try await event in service.generate(prepared) {
+                    switch event {
+                    case .delta(let text):
+                        state.append(text)
+                        try await events.send("delta", ["text": text])
+                    case .fellBack:
+                        state.restart(provider: ExtractiveGenerator().name)
+                    case .finished(let final):
+                        state.set(final)
                     }
                 }
-                let final = try await service.finish(prepared, answer: answer, provider: provider)
-                recorded = true
-                if !final.answered {
-                    try await writer.writeBuffer(ServerSentEvent.encode("delta", ["text": final.answer]))
-                }
-                try await writer.writeBuffer(ServerSentEvent.encode("done", final))
-                try await writer.write(.end)
-            } catch {
-                // Usually the client went away (which also cancelled generation); the question
-                // is still recorded, with the part of the answer that was sent.
-                logger.info("Answer stream ended early: \(String(reflecting: type(of: error)))")
-                if !recorded { _ = try? await service.finish(prepared, answer: answer, provider: provider) }
-                let body = ErrorBody(detail: "The answer could not be completed", code: "stream_failed", fields: nil)
-                try? await writer.writeBuffer(ServerSentEvent.encode("error", body))
-                try? await writer.write(.end)
             }
+            let final = try await service.finish(prepared, generated: state.recorded())
+            if !final.answered { try await events.send("delta", ["text": final.answer]) }
+            try await events.send("sources", final.sources)
+            try await events.send("done", final)
         }
+    }
+
+    /// What a stream has produced so far, shared with its failure handler.
+    final class StreamState: Sendable {
+        private let state: Mutex<(generated: QueryService.Generated, recorded: Bool)>
+
+        init(provider: String) {
+            state = Mutex((QueryService.Generated(answer: "", provider: provider, cited: []), false))
+        }
+
+        func append(_ text: String) { state.withLock { $0.generated.answer += text } }
+        func restart(provider: String) { state.withLock { $0.generated = QueryService.Generated(answer: "", provider: provider, cited: []) } }
+        func set(_ generated: QueryService.Generated) { state.withLock { $0.generated = generated } }
+        /// The answer, marked as recorded.
+        func recorded() -> QueryService.Generated { state.withLock { $0.recorded = true; return $0.generated } }
+        /// The answer so far, unless it was recorded already.
+        func unrecorded() -> QueryService.Generated? { state.withLock { $0.recorded ? nil : $0.generated } }
     }
 
     @Sendable
@@ -91,18 +97,3 @@ struct QueryController: RouteCollection {
     }
 }
 
-/// Server-sent event framing: `event: <name>\ndata: <json>\n\n`.
-enum ServerSentEvent {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    static func encode(_ event: String, _ value: some Encodable) throws -> ByteBuffer {
-        let json = String(decoding: try encoder.encode(value), as: UTF8.self)
-        // JSON has no raw newlines, so one data line suffices.
-        return ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n")
-    }
-}

@@ -88,13 +88,42 @@ struct QueryResponse: Content {
     let notCovered: [String]
     let sources: [SourceResponse]
     let personalizationApplied: Bool
+    /// Whom the answer was shaped for (signed-in readers only): what the site shows as
+    /// "Personalised for a Beginner · interests: drones".
+    let personalizedFor: PersonalizedFor?
     let chunksRetrieved: Int
     let responseTimeMs: Double
 
     enum CodingKeys: String, CodingKey {
         case queryID = "query_id", conversationID = "conversation_id", answer, answered, notCovered = "not_covered", sources
-        case personalizationApplied = "personalization_applied", chunksRetrieved = "chunks_retrieved"
-        case responseTimeMs = "response_time_ms"
+        case personalizationApplied = "personalization_applied", personalizedFor = "personalized_for"
+        case chunksRetrieved = "chunks_retrieved", responseTimeMs = "response_time_ms"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(queryID, forKey: .queryID)
+        try container.encode(conversationID, forKey: .conversationID)
+        try container.encode(answer, forKey: .answer)
+        try container.encode(answered, forKey: .answered)
+        try container.encode(notCovered, forKey: .notCovered)
+        try container.encode(sources, forKey: .sources)
+        try container.encode(personalizationApplied, forKey: .personalizationApplied)
+        try container.encode(personalizedFor, forKey: .personalizedFor)  // null when signed out
+        try container.encode(chunksRetrieved, forKey: .chunksRetrieved)
+        try container.encode(responseTimeMs, forKey: .responseTimeMs)
+    }
+}
+
+/// The reader profile an answer was shaped for: software level and interests.
+struct PersonalizedFor: Content, Equatable {
+    /// `beginner`, `intermediate` or `advanced`.
+    let level: String
+    let interests: [String]
+
+    init(profile: ReaderProfile) {
+        level = profile.softwareExperience.rawValue
+        interests = profile.interests
     }
 }
 
@@ -104,35 +133,3 @@ struct FeedbackRequest: Content {
     var comment: String?
 }
 
-extension QueryResponse {
-    /// The same JSON as the `Codable` encoding, written directly (the chatbot's hot path).
-    var json: ByteBuffer {
-        var writer = JSONWriter(capacity: 512 + sources.reduce(answer.utf8.count) { $0 + $1.chunkText.utf8.count + 256 })
-        writer.object { out in
-            out.field("query_id", queryID.uuidString)
-            out.field("conversation_id", conversationID.uuidString)
-            out.field("answer", answer)
-            out.field("answered", answered)
-            out.array("not_covered", notCovered) { out, name in out.value(name) }
-            out.array("sources", sources) { out, source in
-                out.object { out in
-                    out.field("page_url", source.pageURL)
-                    out.field("page_title", source.pageTitle)
-                    out.field("section", source.section)
-                    out.field("source_path", source.sourcePath)
-                    out.field("chunk_text", source.chunkText)
-                    out.field("relevance_score", source.relevanceScore)
-                    out.field("role", source.role.rawValue)
-                }
-            }
-            out.field("personalization_applied", personalizationApplied)
-            out.field("chunks_retrieved", chunksRetrieved)
-            out.field("response_time_ms", responseTimeMs)
-        }
-        return writer.buffer
-    }
-
-    func encodeResponse(for request: Request) async throws -> Response {
-        Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(buffer: json))
-    }
-}

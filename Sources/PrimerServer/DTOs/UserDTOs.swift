@@ -1,14 +1,17 @@
 import Foundation
 import Vapor
 
-/// A reader as the API shows it (`user` in AuthResponse, and `GET /profile`).
-struct UserResponse: Content {
-    /// The API's JSON encoder (ISO-8601 dates).
+/// The API's one JSON encoder for responses and events (ISO-8601 dates).
+enum APIJSON {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()
+}
+
+/// A reader as the API shows it (`user` in AuthResponse, and `GET /profile`).
+struct UserResponse: Content {
 
     let id: UUID
     let email: String

@@ -6,6 +6,28 @@ import Vapor
 /// stream open and a client that left is noticed by the failed write (which ends the stream
 /// and cancels the producer).
 enum EventStreamResponse {
+    /// A stream of named JSON events, the one response helper of `/query/stream` and chapter
+    /// personalisation: `produce` sends events through the sink and the stream ends after it;
+    /// if it throws, `onFailure` runs (e.g. to record what was sent) and an `error` event with
+    /// `failure` ends the stream.
+    static func events(_ request: Request, failure: ErrorBody, onFailure: @escaping @Sendable () async -> Void = {},
+                       produce: @escaping @Sendable (EventSink) async throws -> Void) -> Response {
+        let logger = request.logger
+        return make(request) { writer in
+            let sink = EventSink(writer: writer)
+            do {
+                try await produce(sink)
+                try await writer.write(.end)
+            } catch {
+                // Usually the client went away (which also cancelled the producer).
+                logger.info("Event stream ended early: \(String(reflecting: type(of: error)))")
+                await onFailure()
+                try? await sink.send("error", failure)
+                try? await writer.write(.end)
+            }
+        }
+    }
+
     static func make(_ request: Request, produce: @escaping @Sendable (any AsyncBodyStreamWriter) async throws -> Void) -> Response {
         let response = Response(status: .ok, headers: [
             "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no",
@@ -47,5 +69,20 @@ private actor HeartbeatWriter: AsyncBodyStreamWriter {
         guard !ended, ContinuousClock.now - lastWrite >= interval else { return }
         lastWrite = .now
         try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n")))
+    }
+}
+
+/// Sends server-sent events: `event: <name>\ndata: <json>\n\n`, encoded with the API's JSON encoder.
+struct EventSink: Sendable {
+    let writer: any AsyncBodyStreamWriter
+
+    func send(_ event: String, _ value: some Encodable) async throws {
+        try await writer.writeBuffer(Self.encode(event, value))
+    }
+
+    static func encode(_ event: String, _ value: some Encodable) throws -> ByteBuffer {
+        let json = String(decoding: try APIJSON.encoder.encode(value), as: UTF8.self)
+        // JSON has no raw newlines, so one data line suffices.
+        return ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n")
     }
 }
