@@ -21,6 +21,8 @@ public struct CohereChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
     public var model: String
     /// The sampling temperature; nil leaves Cohere's default.
     public var temperature: Double?
+    /// Longest reply in tokens (`max_tokens`); nil leaves the server's default.
+    public var maxTokens: Int?
     /// Longest wait for the response to start (connecting included) and between two pieces.
     public var timeout: Duration
     /// The HTTP client the requests go through.
@@ -33,8 +35,9 @@ public struct CohereChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
 
     public init(
         apiKey: String, model: String = CohereChatGenerator.defaultModel, baseURL: String = CohereChatGenerator.defaultBaseURL,
-        temperature: Double? = nil, timeout: Duration = .seconds(60), client: HTTPClient = .shared
+        temperature: Double? = nil, maxTokens: Int? = nil, timeout: Duration = .seconds(60), client: HTTPClient = .shared
     ) {
+        self.maxTokens = maxTokens
         self.apiKey = apiKey
         self.model = model
         self.baseURL = baseURL
@@ -52,7 +55,7 @@ public struct CohereChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
 
     /// Streams the reply to `messages`, sent as they are.
     public func chat(_ messages: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
-        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature)
+        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature, maxTokens: maxTokens)
         return StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: body, timeout: timeout)
             .stream(CohereStreamDecoder(provider: name))
     }

@@ -20,6 +20,8 @@ public struct OpenAIChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
     public var model: String
     /// The sampling temperature; nil leaves the server's default.
     public var temperature: Double?
+    /// Longest reply in tokens (`max_tokens`); nil leaves the server's default.
+    public var maxTokens: Int?
     /// Longest wait for the response to start (connecting included) and between two pieces.
     public var timeout: Duration
     /// The HTTP client the requests go through.
@@ -30,8 +32,9 @@ public struct OpenAIChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
 
     public init(
         baseURL: String = OpenAIChatGenerator.defaultBaseURL, apiKey: String? = nil, model: String,
-        temperature: Double? = nil, timeout: Duration = .seconds(60), client: HTTPClient = .shared
+        temperature: Double? = nil, maxTokens: Int? = nil, timeout: Duration = .seconds(60), client: HTTPClient = .shared
     ) {
+        self.maxTokens = maxTokens
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.model = model
@@ -49,7 +52,7 @@ public struct OpenAIChatGenerator: AnswerGenerator, ChatModel, CustomStringConve
 
     /// Streams the reply to `messages`, sent as they are.
     public func chat(_ messages: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
-        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature)
+        let body = StreamingChatRequest.chatBody(model: model, messages: messages, temperature: temperature, maxTokens: maxTokens)
         return StreamingChatRequest(provider: name, client: client, url: endpoint, apiKey: apiKey, body: body, timeout: timeout)
             .stream(OpenAIStreamDecoder(provider: name))
     }

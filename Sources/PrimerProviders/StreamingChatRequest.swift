@@ -171,11 +171,17 @@ extension StreamingChatRequest {
         let messages: [ChatMessage]
         let stream: Bool
         let temperature: Double?
+        let maxTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case model, messages, stream, temperature, maxTokens = "max_tokens"
+        }
     }
 
-    /// The streaming chat body `{model, messages, stream: true, temperature?}` for `messages` as they are.
-    static func chatBody(model: String, messages: [ChatMessage], temperature: Double?) -> [UInt8] {
-        let body = ChatBody(model: model, messages: messages, stream: true, temperature: temperature)
+    /// The streaming chat body `{model, messages, stream: true, temperature?, max_tokens?}` for
+    /// `messages` as they are (`max_tokens` is the same field in OpenAI's and Cohere's v2 APIs).
+    static func chatBody(model: String, messages: [ChatMessage], temperature: Double?, maxTokens: Int? = nil) -> [UInt8] {
+        let body = ChatBody(model: model, messages: messages, stream: true, temperature: temperature, maxTokens: maxTokens)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return (try? Array(encoder.encode(body))) ?? []

@@ -68,9 +68,9 @@ func makeGenerator(_ llm: PrimerSettings.LLMSettings) -> any AnswerGenerator {
     case .extractive:
         return ExtractiveGenerator()
     case .openai:
-        return OpenAIChatGenerator(baseURL: llm.openAIBaseURL, apiKey: llm.openAIAPIKey, model: llm.openAIModel)
+        return OpenAIChatGenerator(baseURL: llm.openAIBaseURL, apiKey: llm.openAIAPIKey, model: llm.openAIModel, maxTokens: llm.maxTokens)
     case .cohere:
-        return CohereChatGenerator(apiKey: llm.cohereAPIKey ?? "", model: llm.cohereModel, baseURL: llm.cohereBaseURL)
+        return CohereChatGenerator(apiKey: llm.cohereAPIKey ?? "", model: llm.cohereModel, baseURL: llm.cohereBaseURL, maxTokens: llm.maxTokens)
     }
 }
 

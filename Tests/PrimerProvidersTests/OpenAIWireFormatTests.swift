@@ -44,6 +44,7 @@ import Testing
         #expect(json["model"] as? String == "gpt-test")
         #expect(json["stream"] as? Bool == true)
         #expect(json["temperature"] == nil)
+        #expect(json["max_tokens"] == nil)
         let expected = PromptBuilder.messages(for: request)
         #expect(recorded.messages.map(\.role) == expected.map(\.role))
         #expect(recorded.messages.map(\.content) == expected.map(\.content))
@@ -56,7 +57,7 @@ import Testing
         let server = try await ScriptedServer.start(.stream(pieces: [Array(Self.answer.utf8)]))
         defer { Task { await server.stop() } }
         for key in [nil, ""] as [String?] {
-            let ollama = OpenAIChatGenerator(baseURL: server.url + "/v1/", apiKey: key, model: "llama3.2", temperature: 0.2)
+            let ollama = OpenAIChatGenerator(baseURL: server.url + "/v1/", apiKey: key, model: "llama3.2", temperature: 0.2, maxTokens: 300)
             #expect(try await collect(ollama.answer(sampleRequest(profile: nil))).joined() == "A servo compares its angle with a potentiometer — naïvely put [1].")
         }
         let requests = await server.log.requests
@@ -66,6 +67,7 @@ import Testing
             #expect(recorded.headers["Authorization"].isEmpty)
             #expect(recorded.json?["model"] as? String == "llama3.2")
             #expect(recorded.json?["temperature"] as? Double == 0.2)
+            #expect(recorded.json?["max_tokens"] as? Int == 300)
             #expect(recorded.messages.first?.content == PromptBuilder.systemPrompt(for: nil))
         }
     }

@@ -60,6 +60,8 @@ public struct PrimerSettings: Sendable, Equatable {
         public var cohereBaseURL = "https://api.cohere.com/v2"
         public var cohereAPIKey: String?
         public var cohereModel = "command-r7b-12-2024"
+        /// Longest answer or rewritten section a model may write, in tokens (`LLM_MAX_TOKENS`).
+        public var maxTokens = 1024
 
         public init() {}
     }
@@ -101,7 +103,7 @@ public struct PrimerSettings: Sendable, Equatable {
         "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
         "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
         "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_API_KEY",
-        "OPENAI_MODEL", "COHERE_API_KEY", "COHERE_MODEL", "EMBEDDING_PROVIDER", "PRIMER_MODEL_DIR", "OPENAI_EMBEDDING_MODEL",
+        "OPENAI_MODEL", "LLM_MAX_TOKENS", "COHERE_API_KEY", "COHERE_MODEL", "EMBEDDING_PROVIDER", "PRIMER_MODEL_DIR", "OPENAI_EMBEDDING_MODEL",
         "COHERE_EMBED_MODEL", "COHERE_BASE_URL", "LOG_LEVEL", "HTTP_HEADER_TIMEOUT_SECONDS", "HTTP_BODY_TIMEOUT_SECONDS",
         "HTTP_IDLE_TIMEOUT_SECONDS", "SSE_HEARTBEAT_SECONDS",
     ]
@@ -193,6 +195,7 @@ public struct PrimerSettings: Sendable, Equatable {
         if let url = value("COHERE_BASE_URL") { settings.llm.cohereBaseURL = url }
         settings.llm.cohereAPIKey = value("COHERE_API_KEY")
         if let model = value("COHERE_MODEL") { settings.llm.cohereModel = model }
+        if let n = integer("LLM_MAX_TOKENS", 16...32768) { settings.llm.maxTokens = n }
         if let raw = value("EMBEDDING_PROVIDER") {
             if let provider = EmbeddingSettings.Provider(rawValue: raw.lowercased()) { settings.embedding.provider = provider } else {
                 problems.append("EMBEDDING_PROVIDER must be one of: local, openai, cohere, none (got '\(raw)')")
