@@ -47,7 +47,7 @@ import Testing
             #expect(answer.contains("[1]"))
             #expect(AnswerChecks.danglingFragments(answer).isEmpty, "\(answer)")
             // Every paragraph of prose is a whole paragraph of the book (or a run of its whole sentences).
-            for paragraph in answer.components(separatedBy: "\n\n") where !paragraph.hasPrefix("**Key terms") && !paragraph.hasPrefix("$$")
+            for paragraph in answer.components(separatedBy: "\n\n") where !paragraph.hasPrefix("**Key terms") && !paragraph.hasPrefix("- **") && !paragraph.hasPrefix("$$")
                 && !paragraph.hasPrefix("```") && !paragraph.hasPrefix("**Servos**") {
                 let text = paragraph.replacingOccurrences(of: " [1]", with: "")
                 #expect(Self.servos.contains(text), "not whole: \(text)")
@@ -201,12 +201,13 @@ import Testing
         let terms = [KeyTerm(term: "Encoder", definition: "A sensor that measures how far a shaft has turned.", pageSlug: "glossary", anchor: "encoder")]
         let text = "A servo reads its encoder to know the shaft angle and corrects the motor until the angle matches."
         let beginner = compose(request(profile(.beginner, hardware: .none), question: "How does a servo know its angle?", text: text, keyTerms: terms))
-        #expect(beginner.hasSuffix("**Key terms:** Encoder — a sensor that measures how far a shaft has turned."))
+        #expect(beginner.hasSuffix("**Key terms:**\n\n- **Encoder** — a sensor that measures how far a shaft has turned."))
+        #expect(AnswerComposer.keyTermLine("Sensor", "A sensor is a device that measures a physical quantity.") == "- **Sensor** — a device that measures a physical quantity.")
         let engineer = compose(request(profile(.advanced, hardware: .advanced), question: "How does a servo know its angle?", text: text, keyTerms: terms))
         #expect(!engineer.contains("Key terms"))
         // Hardware newcomers get hardware terms defined at any software level.
         let programmer = compose(request(profile(.intermediate, hardware: .none), question: "How does a servo know its angle?", text: text, keyTerms: terms))
-        #expect(programmer.contains("**Key terms:** Encoder"))
+        #expect(programmer.contains("**Key terms:**\n\n- **Encoder**"))
     }
 
     @Test func nothingRelevantGivesAnEmptyAnswer() {
@@ -232,7 +233,7 @@ import Testing
         #expect(answer.contains("Its controller compares the target angle with the encoder reading many times per second."))
         #expect(answer.contains("A servo motor holds an angle."))  // the sentence before
         #expect(answer.contains("The difference, called the error"))  // the sentence after
-        #expect(answer.contains("**Key terms:** Encoder — a sensor that measures"))
+        #expect(answer.contains("**Key terms:**\n\n- **Encoder** — a sensor that measures"))
         #expect(!AnswerChecks.echoes(answer, selection: selection))
         #expect(AnswerChecks.citations(in: answer).allSatisfy { $0 == 1 })
     }

@@ -59,9 +59,10 @@ struct BrowserTests {
                 try await Self.ask(browser, "What are servo motors?")
                 let beginner = try await Self.answer(browser, number: 1)
                 #expect(beginner.hasPrefix("A servo motor is"), "\(beginner)")
-                #expect(try await browser.text("#chat-log .msg-bot.done .personalised") == "Personalised for your background")
+                #expect(try await browser.text("#chat-log .msg-bot.done .personalised") == "Personalised for a Beginner · interests: Sensors and Perception")
                 #expect(try await browser.exists("#chat-log .msg-bot.done .sources li a"))
                 try await browser.screenshot(named: "chat-desktop-light")
+                try await browser.screenshot(named: "chat-beginner-desktop-light")
 
                 // Thumbs up is recorded.
                 try await browser.click("#chat-log .msg-bot.done .thumb-up")
@@ -95,6 +96,12 @@ struct BrowserTests {
                 try await Self.ask(browser, "What are servo motors?")
                 let advanced = try await Self.answer(browser, number: 2)
                 #expect(!advanced.isEmpty && advanced != beginner)
+                #expect(try await browser.execute("return [...document.querySelectorAll('#chat-log .msg-bot.done .personalised')].pop().textContent") as? String
+                        == "Personalised for an Advanced reader · interests: Sensors and Perception")
+                // The same question for the two readers, to compare: the beginner's answer reads easier.
+                #expect((ReadingGrade.of(beginner) ?? 99) < (ReadingGrade.of(advanced) ?? 0), "beginner: \(beginner)\n\nadvanced: \(advanced)")
+                _ = try await browser.execute("const all = document.querySelectorAll('#chat-log .msg-bot.done'); all[all.length - 1].scrollIntoView({block: 'start'})")
+                try await browser.screenshot(named: "chat-advanced-desktop-light")
 
                 // Select text and ask about it.
                 try await browser.selectText(in: "#chapter-body", matching: "quasi-direct drive")
@@ -223,7 +230,7 @@ struct BrowserTests {
                     _ = try await browser.execute("return " + HostSite.inWidget(HostSite.fill("#pw-input", "What is a gear ratio?") + "w.querySelector('#pw-send').click()"))
                     try await browser.waitUntil("second widget answer", timeout: .seconds(30), HostSite.inWidget("return w.querySelectorAll('.pw-msg.pw-bot.done').length === 2"))
                     let personalised = try await browser.execute("return " + HostSite.inWidget("const all = w.querySelectorAll('.pw-bot.done .pw-personalised'); return all[all.length - 1].textContent")) as? String
-                    #expect(personalised == "Personalised for your background")
+                    #expect(personalised == "Personalised for an Advanced reader", "\(personalised ?? "")")
                     // A question the book doesn't cover is shown as such, with the closest sections.
                     _ = try await browser.execute("return " + HostSite.inWidget(HostSite.fill("#pw-input", "Which Dynamixel servo should I buy?") + "w.querySelector('#pw-send').click()"))
                     try await browser.waitUntil("third widget answer", timeout: .seconds(30), HostSite.inWidget("return w.querySelectorAll('.pw-msg.pw-bot.done').length === 3"))

@@ -22,8 +22,9 @@ import Testing
         let markers = try! NSRegularExpression(pattern: #"\s*\[(\d+)\]"#)
         var known = Set(sources.flatMap { AnswerChecks.words($0.replacingOccurrences(of: "_", with: " ")) })
         known.formUnion(listed.flatMap { AnswerChecks.words(($0["section"] as? String) ?? "") })
-        for piece in answer.components(separatedBy: "\n\n") where !piece.isEmpty {
-            if piece.hasPrefix("**Key terms:**") { continue }
+        // The "Key terms" list (the book's definitions) ends the answer.
+        let body = answer.components(separatedBy: "\n\n**Key terms:**").first ?? answer
+        for piece in body.components(separatedBy: "\n\n") where !piece.isEmpty {
             let unknown = AnswerChecks.words(piece.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: #"\[\d+\]"#, with: "", options: .regularExpression))
                 .filter { !known.contains($0) }
             #expect(unknown.isEmpty, "words from nowhere: \(unknown) in \(piece)", sourceLocation: sourceLocation)

@@ -40,7 +40,7 @@ public enum AnswerChecks {
             let citation = firstCitation(in: block.markdown)
             if block.isOrphanLead || (block.kind == .paragraph && text.trimmingWhitespace().hasSuffix(":") && index == blocks.count - 1) {
                 found.append(text)
-            } else if block.kind != .code, block.kind != .formula, !text.hasPrefix("**Key terms:**"),
+            } else if block.kind != .code, block.kind != .formula, !text.hasPrefix("**Key terms:**"), !text.hasPrefix("- **"),
                       AnswerComposer.refersElsewhere(text), index == 0 || (citation != nil && citation != previousCitation) {
                 found.append(text)
             }

@@ -470,10 +470,29 @@ struct AnswerComposer {
             let hardware = !Self.hardwareWords.isDisjoint(with: TextTokenizer.terms(term.term + " " + definition))
             guard hardware ? style.explainHardwareTerms : style.explainTerms else { continue }
             seen.formUnion(names)
-            lines.append("\(term.term) — \(Self.lowercasedStart(definition))")
+            lines.append(Self.keyTermLine(term.term, definition))
         }
-        guard !lines.isEmpty else { return nil }
-        return "**Key terms:** " + lines.joined(separator: " · ")
+        return Self.keyTermsBlock(lines)
+    }
+
+    /// "**Key terms:**" then one "- **Term** — definition" line each; nil without terms.
+    static func keyTermsBlock(_ lines: [String]) -> String? {
+        lines.isEmpty ? nil : "**Key terms:**\n\n" + lines.joined(separator: "\n")
+    }
+
+    /// "- **Sensor** — a device that measures …" from "A sensor is a device that measures …".
+    static func keyTermLine(_ term: String, _ definition: String) -> String {
+        var text = definition.trimmingWhitespace()
+        let lower = text.lowercased()
+        for name in KeyTerms.names(of: term) {
+            for article in ["a ", "an ", "the ", ""] {
+                for verb in [" is ", " are ", " refers to ", " means "] where lower.hasPrefix(article + name + verb) {
+                    text = String(text.dropFirst((article + name + verb).count))
+                    return "- **\(term)** — \(text)"
+                }
+            }
+        }
+        return "- **\(term)** — \(lowercasedStart(text))"
     }
 
     /// "A sensor that …" → "a sensor that …"; acronyms and names in capitals ("IMU", "ROS") stay.

@@ -79,9 +79,9 @@ struct SelectionExplainer {
             let definition = Sentences.split(term.definition).first ?? term.definition
             guard !definition.isEmpty, AnswerComposer.wordCount(definition) <= 45 else { continue }
             seen.formUnion(names)
-            lines.append("\(term.term) — \(AnswerComposer.lowercasedStart(definition))")
+            lines.append(AnswerComposer.keyTermLine(term.term, definition))
         }
-        return lines.isEmpty ? nil : "**Key terms:** " + lines.joined(separator: " · ")
+        return AnswerComposer.keyTermsBlock(lines)
     }
 
     /// The block of the same passage that answers the reader's question about the selection,

@@ -318,6 +318,18 @@
     }
   }
 
+  /**
+   * "Personalised for a Beginner · interests: drones, humanoids" from the answer's
+   * `personalized_for` ({level, interests}); older stored answers have none.
+   */
+  function personalisedLabel(who) {
+    if (!who || typeof who.level !== "string") return "Personalised for your background";
+    const level = { beginner: "a Beginner", intermediate: "an Intermediate reader", advanced: "an Advanced reader" }[who.level.toLowerCase()]
+      || "your background";
+    const interests = Array.isArray(who.interests) ? who.interests.filter((i) => typeof i === "string" && i) : [];
+    return "Personalised for " + level + (interests.length ? " · interests: " + interests.join(", ") : "");
+  }
+
   /** Only what re-rendering needs is stored (chunk texts would bloat localStorage). */
   function slimSources(sources) {
     return (Array.isArray(sources) ? sources : []).map((s) => ({
@@ -399,7 +411,7 @@
         item.insertBefore(el("p", "coverage-note", "Not in the book"), item.firstChild);
       } else {
         item.appendChild(message.personalised
-          ? el("p", "personalised", "Personalised for your background")
+          ? el("p", "personalised", personalisedLabel(message.personalized_for))
           : el("p", "personalised no", "General answer"));
       }
       const list = el("ol", notCovered ? "sources closest" : "sources");
@@ -546,6 +558,7 @@
         text: done.answer,
         sources: slimSources(done.sources),
         personalised: done.personalization_applied === true,
+        personalized_for: done.personalized_for || null,
         answered: done.answered !== false,
         query_id: done.query_id || null,
         feedback: null

@@ -457,6 +457,15 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  /** "Personalised for a Beginner · interests: drones" from the answer's `personalized_for`. */
+  function personalisedLabel(who) {
+    if (!who || typeof who.level !== "string") return "Personalised for your background";
+    const level = { beginner: "a Beginner", intermediate: "an Intermediate reader", advanced: "an Advanced reader" }[who.level.toLowerCase()]
+      || "your background";
+    const interests = Array.isArray(who.interests) ? who.interests.filter((i) => typeof i === "string" && i) : [];
+    return "Personalised for " + level + (interests.length ? " · interests: " + interests.join(", ") : "");
+  }
+
   function finishAnswer(item, done) {
     const sources = Array.isArray(done.sources) ? done.sources : [];
     const notCovered = done.answered === false;
@@ -468,7 +477,7 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
       if (sources.length) item.appendChild(el("p", "pw-closest-label", "Closest sections in the book:"));
     } else {
       item.appendChild(done.personalization_applied === true
-        ? el("p", "pw-personalised", "Personalised for your background")
+        ? el("p", "pw-personalised", personalisedLabel(done.personalized_for))
         : el("p", "pw-personalised pw-no", "General answer"));
     }
     const list = el("ol", notCovered ? "pw-sources pw-closest" : "pw-sources");
