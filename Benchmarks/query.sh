@@ -11,6 +11,9 @@
 # Release build, SQLite, both servers on this machine, wrk over loopback.
 #
 #   Benchmarks/query.sh           DURATION=10s by default
+#   BASELINE_BIN=/path/to/old/primer Benchmarks/query.sh
+#                                 also measures that build's /query (lexical and hybrid) in the same
+#                                 run, for a before/after comparison
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,6 +29,7 @@ command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wr
 echo "==> Building primer (release)"
 swift build -c release --product primer >/dev/null
 bin="$(swift build -c release --show-bin-path)/primer"
+baseline="${BASELINE_BIN:-}"
 export PRIMER_DATA_DIR="$work/data" PRIMER_BOOK_DIR="$book" LOG_LEVEL=warning
 export BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_QUERY_ANONYMOUS=100000000/minute
 
@@ -86,6 +90,20 @@ run hybrid "$HYBRID_PORT"
 run hybrid-1 "$HYBRID_PORT" 1
 run peer "$PEER_PORT"
 rss_lexical_run=$(rss "$lexical_pid") rss_hybrid_run=$(rss "$hybrid_pid")
+if [ -n "$baseline" ]; then
+  # The older build serves the same data directories (same schema), one server at a time beside the others.
+  BASE_PORT=$((PORT + 2))
+  PRIMER_DATA_DIR="$work/lexical" EMBEDDING_PROVIDER=none "$baseline" serve --env production --hostname 127.0.0.1 --port "$BASE_PORT" >"$work/base.log" 2>&1 &
+  pids+=($!)
+  PRIMER_DATA_DIR="$work/data" EMBEDDING_PROVIDER=local "$baseline" serve --env production --hostname 127.0.0.1 --port $((BASE_PORT + 1)) >"$work/base-hybrid.log" 2>&1 &
+  pids+=($!)
+  for port in "$BASE_PORT" $((BASE_PORT + 1)); do
+    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  done
+  run baseline "$BASE_PORT"
+  run baseline-hybrid $((BASE_PORT + 1))
+  run baseline-hybrid-1 $((BASE_PORT + 1)) 1
+fi
 
 mkdir -p "$root/artifacts"
 {
@@ -97,4 +115,9 @@ mkdir -p "$root/artifacts"
   echo "primer server memory (RSS), shared book loaded: lexical $rss_lexical_idle idle, $rss_lexical_run after its run;"\
        "hybrid (model + vectors) $rss_hybrid_idle idle, $rss_hybrid_run after its run"
   echo "peer   /api/v1/query (prompt template only):                   $(summary peer)"
+  if [ -n "$baseline" ]; then
+    echo "baseline build ($baseline) /api/v1/query, lexical:                $(summary baseline)"
+    echo "baseline build /api/v1/query, hybrid:                                $(summary baseline-hybrid)"
+    echo "baseline build /api/v1/query, hybrid, one connection:                $(summary baseline-hybrid-1)"
+  fi
 } | tee "$root/artifacts/bench-query.txt"

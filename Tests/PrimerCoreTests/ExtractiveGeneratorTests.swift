@@ -280,6 +280,8 @@ import Testing
                          "Can you give me an example?", "Show me the code", "why?"] {
             #expect(QueryRewriter.refersBack(question), "\(question)")
             #expect(QueryRewriter.retrievalQuery(question, history: history).hasSuffix("What is a servo motor?"), "\(question)")
+            // Without words of its own, only the subject is searched ("explain more simply" would find the wrong text).
+            if !QueryRewriter.hasOwnWords(question) { #expect(QueryRewriter.retrievalQuery(question, history: history) == "What is a servo motor?") }
         }
     }
 
@@ -294,7 +296,8 @@ import Testing
 
     @Test func chainsOfFollowUpsLeadBackToTheirSubject() {
         let history = [ConversationTurn(question: "What is a servo motor?", answer: "…"), ConversationTurn(question: "How does it work?", answer: "…")]
-        #expect(QueryRewriter.retrievalQuery("Why?", history: history) == "Why? What is a servo motor?")
+        #expect(QueryRewriter.retrievalQuery("Why?", history: history) == "What is a servo motor?")
+        #expect(QueryRewriter.retrievalQuery("What about drones?", history: history) == "What about drones? What is a servo motor?")
     }
 }
 

@@ -251,6 +251,31 @@ import Testing
         }
     }
 
+    /// A question with its own subject is answered on its own inside a conversation; one that
+    /// refers back ("explain it simply") is answered about the conversation's subject.
+    @Test(arguments: TestDatabase.allCases)
+    func aNewTopicInAConversationIsNotMixedWithTheOldOne(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let first = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            let conversation = try #require(first.json["conversation_id"] as? String)
+            let alone = try await server.send(.POST, "/api/v1/query", json: ["query": "How does a robot build a map while tracking its position?"])
+            let inside = try await server.send(.POST, "/api/v1/query", json: ["query": "How does a robot build a map while tracking its position?",
+                                                                              "conversation_id": conversation])
+            #expect(inside.json["answer"] as? String == alone.json["answer"] as? String)
+            let sources = try #require(inside.json["sources"] as? [[String: Any]])
+            #expect(!sources.isEmpty && sources.allSatisfy { ($0["chunk_text"] as? String)?.lowercased().contains("servo") != true }, "\(sources)")
+
+            let servo = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            let servoConversation = try #require(servo.json["conversation_id"] as? String)
+            let simpler = try await server.send(.POST, "/api/v1/query", json: ["query": "Can you explain it more simply?", "conversation_id": servoConversation])
+            #expect(simpler.json["answered"] as? Bool == true)
+            let simplerSources = try #require(simpler.json["sources"] as? [[String: Any]])
+            #expect(simplerSources.contains { ($0["chunk_text"] as? String)?.lowercased().contains("servo") == true }, "\(simpler.json["answer"] ?? "") \(simplerSources.map { $0["section"] ?? "" })")
+            Self.expectGrounded(simpler)
+        }
+    }
+
     @Test(arguments: TestDatabase.allCases)
     func feedbackIsRecorded(db: TestDatabase) async throws {
         try await withServer(db) { server in

@@ -29,7 +29,7 @@ public enum AnswerChecks {
 
     /// The fragments of `answer` that dangle: a lead-in ending in a colon with no list, code
     /// or formula after it; a paragraph that opens by pointing at text the reader can't see
-    /// ("This …", "The class above …") right after a different source or at the start; a
+    /// ("This …", "The class above …") right after a different cited source or at the start; a
     /// paragraph that starts mid-sentence.
     public static func danglingFragments(_ answer: String) -> [String] {
         let blocks = PassageBlocks.split(answer)
@@ -41,7 +41,7 @@ public enum AnswerChecks {
             if block.isOrphanLead || (block.kind == .paragraph && text.trimmingWhitespace().hasSuffix(":") && index == blocks.count - 1) {
                 found.append(text)
             } else if block.kind != .code, block.kind != .formula, !text.hasPrefix("**Key terms:**"), !text.hasPrefix("- **"),
-                      AnswerComposer.refersElsewhere(text), index == 0 || (citation != nil && citation != previousCitation) {
+                      AnswerComposer.refersElsewhere(text), index == 0 || (citation != nil && previousCitation != nil && citation != previousCitation) {
                 found.append(text)
             }
             if citation != nil { previousCitation = citation }

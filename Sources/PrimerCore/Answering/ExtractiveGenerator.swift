@@ -16,8 +16,8 @@ import Foundation
 /// Citation numbers follow the passages given; ``CitationNumbering`` renumbers them from [1]
 /// and the cited passages become the answer's sources.
 public struct ExtractiveGenerator: AnswerGenerator {
-    /// Blocks of book chunks, memoised (chunks recur across questions).
-    private static let analysed = ChunkMemo<[PassageBlock]>()
+    /// Blocks of book chunks and what scoring needs of them, memoised (chunks recur across questions).
+    private static let analysed = ChunkMemo<ChunkFacts>()
     public let name = "extractive"
 
     public init() {}
@@ -41,7 +41,12 @@ public struct ExtractiveGenerator: AnswerGenerator {
 
     /// The blocks of a chunk.
     static func blocks(of chunk: BookChunk) -> [PassageBlock] {
-        analysed.value(for: chunk) { PassageBlocks.split($0.text) }
+        facts(of: chunk).blocks.map(\.block)
+    }
+
+    /// The analysed blocks of a chunk.
+    static func facts(of chunk: BookChunk) -> ChunkFacts {
+        analysed.value(for: chunk) { ChunkFacts($0) }
     }
 
     /// The whole answer text (citations numbered by passage; empty when nothing relevant).
@@ -64,16 +69,87 @@ public struct ExtractiveGenerator: AnswerGenerator {
     }
 }
 
+/// What answering needs to know of one block, worked out once per chunk text.
+struct BlockFacts: Sendable {
+    let block: PassageBlock
+    let terms: Set<String>
+    /// The block as plain lowercase text.
+    let lower: String
+    let grade: Double?
+    /// Gives an example or an analogy ("for example", "imagine", "think of" …).
+    let givesExample: Bool
+    /// Opens by pointing elsewhere ("This …").
+    let opensByReferring: Bool
+    /// Could be quoted, judged on its own (not navigation, an exercise prompt, data, a label or an orphan lead-in).
+    let quotable: Bool
+    /// Can stand before a block that refers back to it.
+    let usableAsContext: Bool
+    /// Terms of what its first sentence defines ("A servo motor is …" → servo, motor), if it defines something.
+    let definedSubject: Set<String>?
+    /// Term sets of its sentences (for spotting the same statement twice).
+    let sentenceKeys: [Set<String>]
+    let words: Int
+
+    init(_ block: PassageBlock) {
+        self.block = block
+        terms = Set(TextTokenizer.terms(block.markdown))
+        let plain = MarkdownText.plain(block.markdown)
+        lower = plain.lowercased()
+        grade = ReadingGrade.of(block.prose)
+        givesExample = AnswerComposer.exampleMarkers.contains(where: lower.contains)
+        opensByReferring = AnswerComposer.opensByReferring(block)
+        words = plain.split(whereSeparator: { $0.isWhitespace }).count
+        sentenceKeys = Sentences.split(MarkdownText.plain(block.prose)).map { Set(TextTokenizer.terms($0)) }.filter { $0.count >= 3 }
+        let navigation = AnswerComposer.isNavigation(block.prose)
+        var quotable = !block.isOrphanLead && !navigation && !AnswerComposer.isExercisePrompt(block.lead ?? block.body)
+        if block.kind != .code, block.kind != .formula, block.isDataLike { quotable = false }
+        switch block.kind {
+        case .paragraph:
+            let count = block.body.split(separator: " ").count
+            if count < 6 || (block.body.hasPrefix("**") && block.body.hasSuffix("**") && count < 12) { quotable = false }  // a label
+        case .list, .table:
+            if PassageBlocks.listItems(block.body).isEmpty { quotable = false }
+        case .code, .formula:
+            break
+        }
+        self.quotable = quotable
+        usableAsContext = (block.kind == .paragraph || block.kind == .list) && !block.isOrphanLead && !opensByReferring && !navigation
+        definedSubject = AnswerComposer.definedSubject(block.prose)
+    }
+}
+
+/// A chunk's blocks and what its headings say, worked out once per chunk text.
+struct ChunkFacts: Sendable {
+    let blocks: [BlockFacts]
+    let headingTerms: Set<String>
+    let headingsLower: String
+    let inExercise: Bool
+    let isRecap: Bool
+    let headingExample: Bool
+
+    init(_ chunk: BookChunk) {
+        blocks = PassageBlocks.split(chunk.text).map(BlockFacts.init)
+        headingTerms = Set(TextTokenizer.terms(chunk.headings.joined(separator: " ")))
+        headingsLower = chunk.headings.joined(separator: " ").lowercased()
+        inExercise = AnswerComposer.inExercise(chunk)
+        isRecap = AnswerComposer.recapHeadings.contains(where: chunk.section.lowercased().contains)
+        headingExample = headingsLower.contains("example") || headingsLower.contains("analogy")
+    }
+}
+
 /// One candidate for the answer: a block of a passage, with what scoring needs.
 struct Candidate {
     let passage: Int
-    let block: PassageBlock
+    let facts: BlockFacts
     /// The block before it in the same passage (what an opening "This …" refers to).
-    let previous: PassageBlock?
+    let previousFacts: BlockFacts?
     let chunk: BookChunk
-    let terms: Set<String>
-    let headingTerms: Set<String>
+    let chunkFacts: ChunkFacts
 
+    var block: PassageBlock { facts.block }
+    var previous: PassageBlock? { previousFacts?.block }
+    var terms: Set<String> { facts.terms }
+    var headingTerms: Set<String> { chunkFacts.headingTerms }
     var citation: String { "[\(passage + 1)]" }
 }
 
@@ -85,19 +161,20 @@ struct AnswerComposer {
     let terms: [String]
     private(set) var candidates: [Candidate] = []
     private var weights: [String: Double] = [:]
+    private let scores: [Double]
 
     init(request: AnswerRequest, intent: QuestionIntent, style: AnswerStyle, terms: [String]) {
         self.request = request
         self.intent = intent
         self.style = style
         self.terms = terms
+        scores = request.passages.map(\.score)
         for (index, passage) in request.passages.enumerated() {
-            let blocks = ExtractiveGenerator.blocks(of: passage.chunk)
-            let headingTerms = Set(TextTokenizer.terms(passage.chunk.headings.joined(separator: " ")))
-            for (position, block) in blocks.enumerated() {
+            let facts = ExtractiveGenerator.facts(of: passage.chunk)
+            for (position, block) in facts.blocks.enumerated() {
                 candidates.append(Candidate(
-                    passage: index, block: block, previous: position > 0 ? blocks[position - 1] : nil, chunk: passage.chunk,
-                    terms: Set(TextTokenizer.terms(block.markdown)), headingTerms: headingTerms))
+                    passage: index, facts: block, previousFacts: position > 0 ? facts.blocks[position - 1] : nil, chunk: passage.chunk,
+                    chunkFacts: facts))
             }
         }
         // Rarer terms among the candidates weigh more.
@@ -171,27 +248,9 @@ struct AnswerComposer {
 
     /// Whether a candidate may appear in an answer at all.
     func eligible(_ candidate: Candidate) -> Bool {
-        let block = candidate.block
-        if Self.inExercise(candidate.chunk) || block.isOrphanLead { return false }
-        if Self.isNavigation(block.prose) || Self.isExercisePrompt(block.lead ?? block.body) { return false }
-        switch block.kind {
-        case .paragraph:
-            let words = block.body.split(separator: " ").count
-            if words < 6 { return false }
-            if block.body.hasPrefix("**"), block.body.hasSuffix("**"), words < 12 { return false }  // a heading or label
-        case .list, .table:
-            if PassageBlocks.listItems(block.body).count < 1 { return false }
-        case .code, .formula:
-            break
-        }
+        guard !candidate.chunkFacts.inExercise, candidate.facts.quotable else { return false }
         // An opening that refers back needs the block before it.
-        if Self.opensByReferring(block), !hasUsablePrevious(candidate) { return false }
-        return true
-    }
-
-    func hasUsablePrevious(_ candidate: Candidate) -> Bool {
-        guard let previous = candidate.previous, previous.kind == .paragraph || previous.kind == .list else { return false }
-        return !previous.isOrphanLead && !Self.opensByReferring(previous) && !Self.isNavigation(previous.prose)
+        return !candidate.facts.opensByReferring || candidate.previousFacts?.usableAsContext == true
     }
 
     // MARK: - Scoring
@@ -225,7 +284,6 @@ struct AnswerComposer {
     /// The weight of a passage's retrieval rank: full for the top passage and any scored within
     /// 3% of it, then falling with the rank.
     func prior(_ passage: Int) -> Double {
-        let scores = request.passages.map(\.score)
         guard let top = scores.first, scores.indices.contains(passage) else { return 0 }
         if top > 0, scores[passage] >= top * 0.97 { return Self.rankWeight }
         return Self.rankWeight / Double(passage + 1)
@@ -239,12 +297,12 @@ struct AnswerComposer {
         // passages it scored alike count alike (then interests and wording choose).
         score += prior(candidate.passage)
         score -= Double(block.position) * 0.08
-        if Self.recapHeadings.contains(where: { candidate.chunk.section.lowercased().contains($0) }) { score -= 1.5 }
-        let lower = MarkdownText.plain(block.markdown).lowercased()
-        let headings = candidate.chunk.headings.joined(separator: " ").lowercased()
+        if candidate.chunkFacts.isRecap { score -= 1.5 }
+        let lower = candidate.facts.lower
+        let headings = candidate.chunkFacts.headingsLower
         switch intent.kind {
         case .definition:
-            if Self.isDefinition(block.prose, of: Set(terms)) { score += 3 }
+            if let subject = candidate.facts.definedSubject, !subject.isDisjoint(with: terms) { score += 3 }
         case .procedure:
             if block.kind == .list { score += block.body.first?.isNumber == true ? 2 : 1 }
             if block.kind == .code, style.includeCode || intent.wantsCode { score += 1 }
@@ -264,7 +322,7 @@ struct AnswerComposer {
             // Examples and analogies for beginners and when asked; advanced readers get less introduction.
             if style.preferExamples { score += intent.wantsExample ? 2 : 1 } else if style.level == .advanced { score -= 1.5 }
         }
-        if let grade = ReadingGrade.of(block.prose) {
+        if let grade = candidate.facts.grade {
             switch style.level {
             case .beginner: score -= 0.4 * max(0, grade - 8)
             case .advanced: score += 0.35 * min(max(grade - 10, -4), 7)
@@ -276,14 +334,15 @@ struct AnswerComposer {
         return score
     }
 
-    /// True for sentences like "A servo motor is a motor that …" that define a query term.
-    static func isDefinition(_ text: String, of queryTerms: Set<String>) -> Bool {
+    /// What the first sentence of `text` defines, for sentences like "A servo motor is a motor
+    /// that …" (the terms before the verb, at most six); nil when it defines nothing.
+    static func definedSubject(_ text: String) -> Set<String>? {
         let sentence = Sentences.split(MarkdownText.plain(text)).first ?? ""
         let lower = sentence.lowercased()
         let verbs = [" is a ", " is an ", " is the ", " are ", " refers to ", " means ", " is ", ": "]
-        guard let verb = verbs.compactMap({ lower.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return false }
+        guard let verb = verbs.compactMap({ lower.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
         let subject = Set(TextTokenizer.terms(String(sentence[..<verb.lowerBound])))
-        return !subject.isEmpty && subject.count <= 6 && !subject.isDisjoint(with: queryTerms)
+        return !subject.isEmpty && subject.count <= 6 ? subject : nil
     }
 
     // MARK: - Composition
@@ -308,8 +367,8 @@ struct AnswerComposer {
             .max { (weights[$0] ?? 0) < (weights[$1] ?? 0) }
 
         var chosen: [Candidate] = [lead]
-        var words = Self.wordCount(lead.block.markdown)
-        var seenSentences = sentenceKeys(of: lead)
+        var words = lead.facts.words
+        var seenSentences = lead.facts.sentenceKeys
         let sides = intent.compared.map { Set(TextTokenizer.terms($0)) }.filter { !$0.isEmpty }
         for (candidate, candidateScore) in scored.dropFirst() {
             if chosen.count > style.supportingPassages || words >= style.wordBudget { break }
@@ -323,9 +382,9 @@ struct AnswerComposer {
             let bar = style.level == .advanced ? 0.45 : 0.55
             guard missingSide || (candidateScore >= scored[0].1 * bar && rel.body + rel.heading * 0.3 >= leadRelevance * 0.5) else { continue }
             if let subject, !candidate.terms.contains(subject), !candidate.headingTerms.contains(subject), !missingSide { continue }
-            let keys = sentenceKeys(of: candidate)
+            let keys = candidate.facts.sentenceKeys
             if keys.contains(where: { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }) { continue }
-            let size = Self.wordCount(candidate.block.markdown)
+            let size = candidate.facts.words
             if words + size > style.wordBudget * 2, !missingSide { continue }
             chosen.append(candidate)
             seenSentences += keys
@@ -336,11 +395,11 @@ struct AnswerComposer {
         if style.preferExamples, !chosen.contains(where: isExample), let example = scored.first(where: { candidate, _ in
             isExample(candidate) && candidate.block.kind != .code && !chosen.contains { $0.passage == candidate.passage && $0.block.position == candidate.block.position }
                 && (subject.map { candidate.terms.contains($0) || candidate.headingTerms.contains($0) } ?? true)
-                && !sentenceKeys(of: candidate).contains { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }
+                && !candidate.facts.sentenceKeys.contains { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }
         })?.0 {
             chosen.append(example)
         }
-        var parts = chosen.map { render($0, budget: style.wordBudget) }
+        var parts = arranged(chosen).map { render($0.candidate, budget: style.wordBudget, withPrevious: $0.withPrevious) }
         if style.includeCode, !chosen.contains(where: { $0.block.kind == .code }), let code = bestExtra(.code, near: chosen) {
             parts.append(render(code, budget: 0))
         }
@@ -353,9 +412,7 @@ struct AnswerComposer {
 
     /// Whether a candidate gives an example or an analogy.
     func isExample(_ candidate: Candidate) -> Bool {
-        let lower = MarkdownText.plain(candidate.block.markdown).lowercased()
-        let headings = candidate.chunk.headings.joined(separator: " ").lowercased()
-        return Self.exampleMarkers.contains(where: lower.contains) || headings.contains("example") || headings.contains("analogy")
+        candidate.facts.givesExample || candidate.chunkFacts.headingExample
     }
 
     /// The best code block or formula from the passages the answer uses (or the top passage).
@@ -368,11 +425,6 @@ struct AnswerComposer {
             .max { $0.1 < $1.1 }?.0
     }
 
-    /// Term sets of a candidate's sentences (for spotting the same statement twice).
-    func sentenceKeys(of candidate: Candidate) -> [Set<String>] {
-        Sentences.split(MarkdownText.plain(candidate.block.prose)).map { Set(TextTokenizer.terms($0)) }.filter { $0.count >= 3 }
-    }
-
     static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
         let union = a.union(b).count
         return union == 0 ? 1 : Double(a.intersection(b).count) / Double(union)
@@ -380,10 +432,34 @@ struct AnswerComposer {
 
     /// A candidate as answer Markdown with its citation, the block it refers to put first, long
     /// paragraphs cut to whole sentences within `budget` words (0: no cut).
-    func render(_ candidate: Candidate, budget: Int) -> String {
+    /// The chosen blocks in answer order: a block that refers back follows the block before it
+    /// when that one was chosen too (then it needs no copy of it); otherwise it brings it along.
+    /// A block already brought along by the next one is not repeated.
+    func arranged(_ chosen: [Candidate]) -> [(candidate: Candidate, withPrevious: Bool)] {
+        func same(_ a: Candidate, _ passage: Int, _ position: Int) -> Bool { a.passage == passage && a.block.position == position }
+        var result: [(candidate: Candidate, withPrevious: Bool)] = []
+        for candidate in chosen {
+            let refers = candidate.facts.opensByReferring && candidate.previous != nil
+            let position = candidate.block.position
+            if result.contains(where: { same($0.candidate, candidate.passage, position) || ($0.withPrevious && same($0.candidate, candidate.passage, position + 1)) }) {
+                continue  // already shown (itself, or as the block the next one refers to)
+            }
+            if refers, let index = result.firstIndex(where: { same($0.candidate, candidate.passage, position - 1) }) {
+                result.insert((candidate, false), at: index + 1)
+            } else if let index = result.firstIndex(where: { same($0.candidate, candidate.passage, position + 1) && $0.candidate.facts.opensByReferring }) {
+                result[index].withPrevious = false
+                result.insert((candidate, false), at: index)
+            } else {
+                result.append((candidate, refers))
+            }
+        }
+        return result
+    }
+
+    func render(_ candidate: Candidate, budget: Int, withPrevious: Bool = true) -> String {
         let block = candidate.block
         var prefix = ""
-        if Self.opensByReferring(block), let previous = candidate.previous {
+        if withPrevious, candidate.facts.opensByReferring, let previous = candidate.previous {
             prefix = (previous.kind == .list ? previous.markdown : trimmed(previous.body, budget: 60, keepEnd: true)) + "\n\n"
             if previous.kind == .paragraph { prefix = trimmed(previous.body, budget: 60, keepEnd: true) + " " }
         }

@@ -38,6 +38,14 @@ public struct PassageBlock: Sendable, Equatable {
         }
     }
 
+    /// Prose that is really data or markup left in the text (a JSX component's props, a JSON
+    /// object): many braces, brackets, quotes and equals signs.
+    public var isDataLike: Bool {
+        let text = prose
+        let marks = text.filter { "{}[]=;'\"<>".contains($0) }.count
+        return marks >= 8 && Double(marks) / Double(max(text.count, 1)) > 0.05
+    }
+
     /// A paragraph that only announces what follows (ends with a colon) but lost what it announced.
     public var isOrphanLead: Bool {
         kind == .paragraph && PassageBlocks.isLead(body)

@@ -25,10 +25,18 @@ public enum QueryRewriter {
         "formula", "math", "snippet", "analogy", "real", "robot", "robots", "just", "still", "if",
     ]
 
-    /// The text to search for `question` in a conversation with `history`.
+    /// The text to search for `question` in a conversation with `history`: the question with
+    /// the subject it refers to, or only that subject when the question has no words of its own
+    /// ("explain it more simply", "why?").
     public static func retrievalQuery(_ question: String, history: [ConversationTurn]) -> String {
         guard refersBack(question), let subject = lastSubject(in: history) else { return question }
-        return question + " " + subject
+        return hasOwnWords(question) ? question + " " + subject : subject
+    }
+
+    /// Whether the question has a word that is not a pronoun, question word or instruction.
+    static func hasOwnWords(_ question: String) -> Bool {
+        TextTokenizer.words(question.replacingOccurrences(of: "’", with: "'"))
+            .contains { !subjectless.contains($0) && !pronouns.contains($0) && $0.count > 1 }
     }
 
     /// The most recent earlier question that has its own subject (a chain of follow-ups

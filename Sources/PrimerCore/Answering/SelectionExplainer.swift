@@ -89,8 +89,10 @@ struct SelectionExplainer {
     func answerBlock(_ blocks: [PassageBlock], excluding index: Int?, selection: [String]) -> String? {
         let own = Set(ExtractiveGenerator.queryTerms(intent.searchText)).subtracting(Self.instructionTerms)
             .subtracting(TextTokenizer.terms(selection.joined(separator: " ")))
-        let candidates = blocks.indices.filter { $0 != index && (blocks[$0].kind == .paragraph || blocks[$0].kind == .list) }
-            .filter { !blocks[$0].isOrphanLead && !AnswerComposer.isNavigation(blocks[$0].prose) }
+        var candidates = blocks.indices.filter { $0 != index && (blocks[$0].kind == .paragraph || blocks[$0].kind == .list) }
+            .filter { !blocks[$0].isOrphanLead && !blocks[$0].isDataLike && !AnswerComposer.isNavigation(blocks[$0].prose) }
+        // A section that is one sentence and its code: the code shows what the sentence says.
+        if candidates.isEmpty { candidates = blocks.indices.filter { $0 != index && blocks[$0].kind == .code } }
         let pick: Int?
         if !own.isEmpty {
             pick = candidates.map { ($0, Set(TextTokenizer.terms(blocks[$0].markdown)).intersection(own).count) }
@@ -103,6 +105,9 @@ struct SelectionExplainer {
         }
         guard let pick else { return nil }
         let block = blocks[pick]
+        if block.kind == .code {
+            return (block.lead.map { AnswerComposer.cited(lead: $0, "[1]") } ?? "In code [1]:") + "\n\n" + block.body
+        }
         if block.kind == .list {
             return block.lead.map { AnswerComposer.cited(lead: $0, "[1]") + "\n\n" + block.body } ?? block.body + " [1]"
         }

@@ -59,7 +59,7 @@ struct AnswerEvaluation {
         for phrase in question.keyPhrases {
             let needle = AnswerChecks.words(phrase)
             for chunk in chunks {
-                for block in PassageBlocks.split(chunk.text) where block.kind == .paragraph || block.kind == .list {
+                for block in PassageBlocks.split(chunk.text) where (block.kind == .paragraph || block.kind == .list) && !block.isDataLike {
                     let sentences = block.kind == .list ? PassageBlocks.listItems(block.body).map { MarkdownText.plain($0) }
                         : Sentences.split(MarkdownText.plain(block.body))
                     for sentence in sentences where AnswerChecks.containsRun(AnswerChecks.words(sentence), needle) {
