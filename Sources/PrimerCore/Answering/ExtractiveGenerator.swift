@@ -56,7 +56,7 @@ public struct ExtractiveGenerator: AnswerGenerator {
         if let selection = request.selection {
             return SelectionExplainer(request: request, intent: intent, style: style).explain(selection)
         }
-        let terms = Self.queryTerms(request.searchText)
+        let terms = Self.queryTerms(QueryRewriter.retrievalQuery(intent.searchText, history: request.history))
         guard !terms.isEmpty, !request.passages.isEmpty else { return "" }
         var composer = AnswerComposer(request: request, intent: intent, style: style, terms: terms)
         return composer.compose()
@@ -96,7 +96,7 @@ struct BlockFacts: Sendable {
         let plain = MarkdownText.plain(block.markdown)
         lower = plain.lowercased()
         grade = ReadingGrade.of(block.prose)
-        givesExample = AnswerComposer.exampleMarkers.contains(where: lower.contains)
+        givesExample = lower.containsAnyPhrase(AnswerComposer.exampleMarkers)
         opensByReferring = AnswerComposer.opensByReferring(block)
         words = plain.split(whereSeparator: { $0.isWhitespace }).count
         sentenceKeys = Sentences.split(MarkdownText.plain(block.prose)).map { Set(TextTokenizer.terms($0)) }.filter { $0.count >= 3 }
@@ -307,14 +307,14 @@ struct AnswerComposer {
             if block.kind == .list { score += block.body.first?.isNumber == true ? 2 : 1 }
             if block.kind == .code, style.includeCode || intent.wantsCode { score += 1 }
         case .troubleshooting:
-            if Self.troubleHeadings.contains(where: headings.contains) { score += 1.5 }
-            if Self.fixMarkers.contains(where: lower.contains) { score += 0.5 }
+            if headings.containsAnyPhrase(Self.troubleHeadings) { score += 1.5 }
+            if lower.containsAnyPhrase(Self.fixMarkers) { score += 0.5 }
         case .comparison:
             let sides = intent.compared.map { Set(TextTokenizer.terms($0)) }.filter { !$0.isEmpty }
             let covered = sides.filter { !$0.isDisjoint(with: candidate.terms) }.count
             score += covered >= 2 ? 2 : covered == 1 ? 0.5 : 0
         case .explanation:
-            if block.kind == .paragraph, Self.explainMarkers.contains(where: lower.contains) { score += 0.5 }
+            if block.kind == .paragraph, lower.containsAnyPhrase(Self.explainMarkers) { score += 0.5 }
         case .general:
             break
         }
@@ -349,7 +349,14 @@ struct AnswerComposer {
 
     /// Words of prose a block adds.
     static func wordCount(_ text: String) -> Int {
-        MarkdownText.plain(text).split(whereSeparator: { $0.isWhitespace }).count
+        // Markup marks don't make words, and spaces, tabs and newlines separate them (counted on UTF-8 bytes).
+        var count = 0, inWord = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !space && !inWord && byte != UInt8(ascii: "*") && byte != UInt8(ascii: "`") { count += 1 }
+            inWord = !space && (inWord || (byte != UInt8(ascii: "*") && byte != UInt8(ascii: "`")))
+        }
+        return count
     }
 
     mutating func compose() -> String {

@@ -33,27 +33,32 @@ public struct QuestionIntent: Sendable, Equatable {
     public let compared: [String]
 
     /// Instruction phrases (lowercase word sequences) and what they ask for.
-    static let simplerPhrases: [[String]] = [
+    static let simplerPhrases: [[String]] = longestFirst([
         ["explain", "simply"], ["explain", "it", "simply"], ["explain", "this", "simply"], ["explain", "that", "simply"],
         ["in", "simple", "terms"], ["in", "simple", "words"], ["in", "simpler", "terms"], ["in", "simpler", "words"],
         ["in", "plain", "words"], ["in", "plain", "english"], ["in", "plain", "language"], ["in", "layman's", "terms"],
         ["like", "i'm", "new"], ["like", "im", "new"], ["like", "i", "am", "new"], ["like", "i'm", "five"], ["like", "i'm", "5"],
         ["like", "i'm", "a", "beginner"], ["for", "a", "beginner"], ["for", "beginners"], ["eli5"], ["simply"], ["simpler"],
         ["more", "simply"], ["in", "simple", "language"], ["dumb", "it", "down"],
-    ]
-    static let examplePhrases: [[String]] = [
+    ])
+    static let examplePhrases: [[String]] = longestFirst([
         ["give", "me", "an", "example"], ["give", "an", "example"], ["give", "me", "examples"], ["with", "an", "example"],
         ["an", "example"], ["some", "examples"], ["example", "of"], ["examples", "of"], ["analogy"], ["an", "analogy"],
         ["real", "world", "example"], ["concrete", "example"],
-    ]
-    static let codePhrases: [[String]] = [
+    ])
+    static let codePhrases: [[String]] = longestFirst([
         ["show", "me", "the", "code"], ["show", "me", "code"], ["show", "the", "code"], ["with", "code"], ["in", "code"],
         ["code", "example"], ["code", "snippet"], ["the", "code"], ["some", "code"], ["snippet"], ["show", "me"],
-    ]
-    static let formulaPhrases: [[String]] = [
+    ])
+    static let formulaPhrases: [[String]] = longestFirst([
         ["the", "formula"], ["formula"], ["formulas"], ["the", "math"], ["math"], ["maths"], ["the", "equation"], ["equation"],
         ["equations"], ["mathematically"],
-    ]
+    ])
+
+    /// Longer phrases are matched first ("explain it simply" before "simply").
+    static func longestFirst(_ phrases: [[String]]) -> [[String]] {
+        phrases.sorted { $0.count > $1.count }
+    }
 
     public init(question: String) {
         let lower = question.lowercased()
@@ -63,15 +68,17 @@ public struct QuestionIntent: Sendable, Equatable {
         var removed = Array(repeating: false, count: words.count)
         func take(_ phrases: [[String]]) -> Bool {
             var found = false
-            for phrase in phrases.sorted(by: { $0.count > $1.count }) where phrase.count <= words.count {
-                var start = 0
-                while start + phrase.count <= words.count {
-                    let range = start..<(start + phrase.count)
-                    if Array(words[range]) == phrase, !range.contains(where: { removed[$0] }) {
-                        range.forEach { removed[$0] = true }
+            for phrase in phrases where phrase.count <= words.count {
+                for start in 0...(words.count - phrase.count) where words[start] == phrase[0] && !removed[start] {
+                    var match = true
+                    for offset in 1..<max(phrase.count, 1) where words[start + offset] != phrase[offset] || removed[start + offset] {
+                        match = false
+                        break
+                    }
+                    if match {
+                        for offset in 0..<phrase.count { removed[start + offset] = true }
                         found = true
                     }
-                    start += 1
                 }
             }
             return found
@@ -98,37 +105,38 @@ public struct QuestionIntent: Sendable, Equatable {
 
     static func kind(of lower: String) -> (Kind, [String]) {
         let padded = " " + lower.filter { $0 != "?" } + " "
-        for marker in [" vs. ", " vs ", " versus ", " compared to ", " compared with "] {
+        for marker in [" vs. ", " vs ", " versus ", " compared to ", " compared with "] where padded.containsPhrase(marker) {
             if let range = padded.range(of: marker) {
                 let left = padded[..<range.lowerBound].split(separator: " ").suffix(3).joined(separator: " ")
                 let right = padded[range.upperBound...].split(separator: " ").prefix(3).joined(separator: " ")
                 return (.comparison, [left, right])
             }
         }
-        if let range = padded.range(of: " difference between ") ?? padded.range(of: " differences between ") {
+        if padded.containsPhrase(" difference"), let range = padded.range(of: " difference between ") ?? padded.range(of: " differences between ") {
             let rest = padded[range.upperBound...]
             let sides = rest.components(separatedBy: " and ").map { $0.trimmingWhitespace() }
             return (.comparison, sides.count >= 2 ? [sides[0], sides[1]] : [])
         }
-        if ["differ ", "differs ", "different from", "compare "].contains(where: { padded.contains($0) }) { return (.comparison, []) }
+        if padded.containsAnyPhrase(["differ ", "differs ", "different from", "compare "]) { return (.comparison, []) }
         let troubles = [
             "error", "doesn't work", "does not work", "not working", "isn't working", "won't", "fails", "failed", "failing",
             "crash", "can't find", "cannot find", "not found", "broken", "stuck", "frozen", "freez", "how do i fix", "how can i fix",
             "keeps ", "nothing happens", "doesn't know", "doesn't show", "not showing", "wrong", "problem with",
         ]
-        if troubles.contains(where: { padded.contains($0) }) { return (.troubleshooting, []) }
+        if padded.containsAnyPhrase(troubles) { return (.troubleshooting, []) }
         let steps = [
             " how do i ", " how can i ", " how to ", " how should i ", " how would i ", " what steps ", " steps to ",
             " walk me through ", " how do you ", " how can we ", " how do we ",
         ]
-        if steps.contains(where: { padded.hasPrefix($0) || padded.contains($0) }) { return (.procedure, []) }
+        if padded.containsAnyPhrase(steps) { return (.procedure, []) }
         let definitions = [" what is ", " what's ", " what are ", " define ", " what does ", " meaning of ", " who is ", " what do "]
-        if definitions.contains(where: { padded.hasPrefix($0) }) && !padded.contains(" mean ") || padded.contains(" mean ")
+        let means = padded.containsPhrase(" mean ")
+        if definitions.contains(where: { padded.hasPrefix($0) }) && !means || means
             && padded.hasPrefix(" what ") {
             let short = TextTokenizer.terms(lower).count <= 4
-            if short || padded.contains(" mean ") || padded.hasPrefix(" define ") { return (.definition, []) }
+            if short || means || padded.hasPrefix(" define ") { return (.definition, []) }
         }
-        if [" how does ", " how do ", " why ", " explain ", " what happens ", " how is ", " how are "].contains(where: { padded.hasPrefix($0) || padded.contains($0) }) {
+        if padded.containsAnyPhrase([" how does ", " how do ", " why ", " explain ", " what happens ", " how is ", " how are "]) {
             return (.explanation, [])
         }
         return (.general, [])
