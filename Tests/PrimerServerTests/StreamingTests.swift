@@ -109,6 +109,56 @@ import Vapor
         }
     }
 
+    /// A model's citations are renumbered from [1] as they stream (a marker split across pieces
+    /// included), markers to no passage are dropped, and the sources are exactly the cited passages.
+    @Test(arguments: TestDatabase.allCases)
+    func aModelsCitationsAreRenumberedAndSourcesPruned(db: TestDatabase) async throws {
+        try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
+            let body = FakeProvider.openAIStream(["Servos hold an angle [", "3]. They use feedback [1][3]. Gears [9] help."])
+            return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: body))
+        }) { server, fake in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What are servo motors?", "max_results": 5])
+            let events = Self.events(response.text)
+            let deltas = events.filter { $0.0 == "delta" }.compactMap { ($0.1 as? [String: Any])?["text"] as? String }
+            #expect(deltas.joined() == "Servos hold an angle [1]. They use feedback [2][1]. Gears help.")
+            let done = try #require(events.last?.1 as? [String: Any])
+            #expect(done["answer"] as? String == deltas.joined())
+            let sources = try #require(done["sources"] as? [[String: Any]])
+            #expect(sources.count == 2)
+            #expect(done["chunks_retrieved"] as? Int == 5)
+            // [1] is the third passage the model was given, [2] the first.
+            let sent = try #require(fake.requests.first.flatMap { jsonObject(Data($0.utf8)) })
+            let prompt = try #require((sent["messages"] as? [[String: Any]])?.last?["content"] as? String)
+            let third = prompt.components(separatedBy: "\n[3] ").dropFirst().first?.components(separatedBy: "\n[4] ").first ?? ""
+            let first = prompt.components(separatedBy: "\n[1] ").dropFirst().first?.components(separatedBy: "\n[2] ").first ?? ""
+            #expect(third.contains(String((sources[0]["chunk_text"] as? String ?? "missing").prefix(80))))
+            #expect(first.contains(String((sources[1]["chunk_text"] as? String ?? "missing").prefix(80))))
+        }
+    }
+
+    /// A model answer that cites nothing is replaced by the extractive answer, and that is logged.
+    @Test(arguments: TestDatabase.allCases)
+    func anUncitedModelAnswerIsReplacedByTheExtractiveOne(db: TestDatabase) async throws {
+        try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
+            let body = FakeProvider.openAIStream(["Servos are great motors, trust me."])
+            return Response(status: .ok, headers: ["Content-Type": "text/event-stream"], body: .init(string: body))
+        }) { server, fake in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "What are servo motors?"])
+            let answer = try #require(response.json["answer"] as? String)
+            #expect(!answer.contains("trust me"))
+            QueryTests.expectGrounded(response)
+            #expect(server.logs.all.contains { $0.contains("Answer provider openai cited no passage; answering extractively") })
+            let provider = try await server.sql.raw("SELECT provider FROM chat_queries").first()?.decode(column: "provider", as: String.self)
+            #expect(provider == "extractive")
+            // Streamed, the final `done` carries the replacement.
+            let streamed = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What are servo motors?"])
+            let done = try #require(Self.events(streamed.text).last?.1 as? [String: Any])
+            #expect(done["answer"] as? String == answer)
+        }
+    }
+
     @Test(arguments: TestDatabase.allCases)
     func aFailingProviderFallsBackToTheExtractiveAnswer(db: TestDatabase) async throws {
         try await FakeProvider.withOpenAIChat(db, answer: { req, fake in
