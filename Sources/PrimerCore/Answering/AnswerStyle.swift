@@ -19,6 +19,8 @@ public struct AnswerStyle: Sendable, Equatable {
     public var wordBudget: Int
     /// How many passages may follow the leading one.
     public var supportingPassages: Int
+    /// Below this many words, the blocks around the lead in its section are added.
+    public var minimumWords: Int
     /// Define the answer's software and robotics jargon in a "Key terms" line (beginners).
     public var explainTerms: Bool
     /// Define the answer's electronics and mechanics terms (readers new to hardware).
@@ -49,9 +51,9 @@ public struct AnswerStyle: Sendable, Equatable {
         includeFormulas = intent.wantsFormula || level == .advanced
         preferExamples = intent.wantsExample || level == .beginner
         switch level {
-        case .beginner: (wordBudget, supportingPassages) = (90, 1)
-        case .general: (wordBudget, supportingPassages) = (150, 2)
-        case .advanced: (wordBudget, supportingPassages) = (220, 2)
+        case .beginner: (wordBudget, supportingPassages, minimumWords) = (90, 1, 50)
+        case .general: (wordBudget, supportingPassages, minimumWords) = (150, 2, 70)
+        case .advanced: (wordBudget, supportingPassages, minimumWords) = (220, 2, 90)
         }
         let hardware = profile?.hardwareExperience
         explainTerms = level == .beginner

@@ -398,6 +398,24 @@ struct AnswerComposer {
             words += size
         }
 
+        // Too short to teach (a bare list, one sentence): the blocks around the lead in its own
+        // section say more about the same thing.
+        var neighbourOffset = 1
+        while words < style.minimumWords, neighbourOffset <= 3 {
+            for position in [lead.block.position + neighbourOffset, lead.block.position - neighbourOffset] {
+                guard words < style.minimumWords,
+                      let neighbour = candidates.first(where: { $0.passage == lead.passage && $0.block.position == position }),
+                      neighbour.block.kind != .code || style.includeCode, neighbour.block.kind != .formula || style.includeFormulas,
+                      eligible(neighbour), !chosen.contains(where: { $0.passage == neighbour.passage && $0.block.position == position }),
+                      !neighbour.facts.sentenceKeys.contains(where: { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } })
+                else { continue }
+                chosen.append(neighbour)
+                seenSentences += neighbour.facts.sentenceKeys
+                words += neighbour.facts.words
+            }
+            neighbourOffset += 1
+        }
+
         // A beginner also gets the book's example or analogy of it, when one is at hand.
         if style.preferExamples, !chosen.contains(where: isExample), let example = scored.first(where: { candidate, _ in
             isExample(candidate) && candidate.block.kind != .code && !chosen.contains { $0.passage == candidate.passage && $0.block.position == candidate.block.position }
