@@ -95,6 +95,7 @@ import Testing
         <Tabs>
         <TabItem value="py" label="Python">
         Text inside <b>bold</b> stays, and a < b stays.
+        The **Inertia Tensor** (`<inertia>`) stays in inline code.
         </TabItem>
         </Tabs>
         ```python
@@ -108,6 +109,7 @@ import Testing
         #expect(text.contains("Run the node."))
         #expect(!text.contains("<Tabs>") && !text.contains("TabItem"))
         #expect(text.contains("Text inside bold stays, and a < b stays."))
+        #expect(text.contains("The **Inertia Tensor** (`<inertia>`) stays in inline code."))
         #expect(text.contains("import rclpy  # code is untouched\n<Tag>"))
     }
 

@@ -322,7 +322,7 @@ struct AnswerComposer {
             // Examples and analogies for beginners and when asked; advanced readers get less introduction.
             if style.preferExamples { score += intent.wantsExample ? 2 : 1 } else if style.level == .advanced { score -= 1.5 }
         }
-        if let grade = candidate.facts.grade {
+        if let grade = candidate.facts.grade, candidate.facts.words >= 25 {  // a grade of a few words means little
             switch style.level {
             case .beginner: score -= 0.4 * max(0, grade - 8)
             case .advanced: score += 0.35 * min(max(grade - 10, -4), 7)

@@ -39,9 +39,11 @@ public enum MarkdownText {
         guard line.contains("<") else { return line }
         var result = ""
         var index = line.startIndex
+        var inCode = false
         while index < line.endIndex {
             let character = line[index]
-            if character == "<" {
+            if character == "`" { inCode.toggle() }  // `<inertia>` in inline code is text, not a tag
+            if character == "<", !inCode {
                 let next = line.index(after: index)
                 if next < line.endIndex, line[next].isLetter || line[next] == "/" || line[next] == "!",
                    let close = line[next...].firstIndex(of: ">") {
