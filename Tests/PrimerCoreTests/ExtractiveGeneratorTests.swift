@@ -247,6 +247,19 @@ import Testing
     }
 }
 
+extension SelectionExplainerTests {
+    @Test func aOneSentenceChunkIsExplainedFromTheRestOfItsSection() {
+        let home = ExtractiveGeneratorTests.chunk("Have a recorded video of a successful run ready before the demo starts.", id: "s~3")
+        let rest = ExtractiveGeneratorTests.chunk("Live demos fail for reasons outside your control, such as a noisy room or a flaky network.", id: "s~2")
+        let selection = "recorded video of a successful run"
+        let answer = ExtractiveGenerator().compose(AnswerRequest(question: "Why?", passages: [SourcePassage(chunk: home, score: 1), SourcePassage(chunk: rest, score: 0.5)],
+                                                                 profile: nil, selection: selection))
+        #expect(answer.contains("Have a recorded video of a successful run ready before the demo starts. [1]"))
+        #expect(answer.contains("Live demos fail for reasons outside your control, such as a noisy room or a flaky network. [2]"))
+        #expect(!AnswerChecks.echoes(answer, selection: selection))
+    }
+}
+
 /// Citation numbers from [1] in order of use, with the cited passages recorded.
 @Suite struct CitationNumberingTests {
     @Test func renumbersFromOneInOrderOfFirstUse() {

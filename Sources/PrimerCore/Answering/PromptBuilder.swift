@@ -225,7 +225,7 @@ public enum PromptBuilder {
     static let selectionRules = """
         The reader selected part of the book and asks about it. Explain the selected text, don't repeat it: \
         say what it means in context, define the terms in it, and answer the reader's question about it, using \
-        only the numbered passage it comes from (cite it as [1]). If that passage doesn't contain the answer, \
-        say "The book doesn't cover …" here, naming what is missing.
+        only the numbered passages: [1] holds the selection, any others are the rest of its section. If they \
+        don't contain the answer, say "The book doesn't cover …" here, naming what is missing.
         """
 }

@@ -35,8 +35,16 @@ struct SelectionExplainer {
         }
         let inSelection = index.map { blocks[$0].markdown } ?? selection
         if let terms = definitions(in: context.isEmpty ? inSelection : context) { parts.append(terms) }
-        if let more = answerBlock(blocks, excluding: index, selection: selected) {
+        if let more = answerBlock(blocks, excluding: index, selection: selected, cite: "[1]") {
             parts.append(more)
+        } else {
+            // Nothing more in its own chunk: the rest of its section (the request's other passages).
+            for (offset, passage) in request.passages.enumerated().dropFirst() {
+                if let more = answerBlock(ExtractiveGenerator.blocks(of: passage.chunk), excluding: nil, selection: selected, cite: "[\(offset + 1)]") {
+                    parts.append(more)
+                    break
+                }
+            }
         }
         return parts.joined(separator: "\n\n")
     }
@@ -86,7 +94,7 @@ struct SelectionExplainer {
 
     /// The block of the same passage that answers the reader's question about the selection,
     /// or, when the question asks nothing beyond "explain this", the block that follows it.
-    func answerBlock(_ blocks: [PassageBlock], excluding index: Int?, selection: [String]) -> String? {
+    func answerBlock(_ blocks: [PassageBlock], excluding index: Int?, selection: [String], cite: String) -> String? {
         let own = Set(ExtractiveGenerator.queryTerms(intent.searchText)).subtracting(Self.instructionTerms)
             .subtracting(TextTokenizer.terms(selection.joined(separator: " ")))
         var candidates = blocks.indices.filter { $0 != index && (blocks[$0].kind == .paragraph || blocks[$0].kind == .list) }
@@ -106,16 +114,16 @@ struct SelectionExplainer {
         guard let pick else { return nil }
         let block = blocks[pick]
         if block.kind == .code {
-            return (block.lead.map { AnswerComposer.cited(lead: $0, "[1]") } ?? "In code [1]:") + "\n\n" + block.body
+            return (block.lead.map { AnswerComposer.cited(lead: $0, cite) } ?? "In code \(cite):") + "\n\n" + block.body
         }
         if block.kind == .list {
-            return block.lead.map { AnswerComposer.cited(lead: $0, "[1]") + "\n\n" + block.body } ?? block.body + " [1]"
+            return block.lead.map { AnswerComposer.cited(lead: $0, cite) + "\n\n" + block.body } ?? block.body + " " + cite
         }
         let sentences = Sentences.split(block.body)
         var kept: [String] = []
         for sentence in sentences where kept.joined(separator: " ").split(separator: " ").count < style.wordBudget / 2 { kept.append(sentence) }
         while let last = kept.last, kept.count > 1, last.hasSuffix(":") { kept.removeLast() }
-        return kept.joined(separator: " ") + " [1]"
+        return kept.joined(separator: " ") + " " + cite
     }
 
     /// Question words that only ask to explain the selection.

@@ -7,6 +7,15 @@ enum SelectionLocator {
         MarkdownText.plain(text).lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
+    /// The chunk holding `selection`, then up to two other chunks of its section (nearest
+    /// first): what the answer may explain it from. Nil when the book has no such text.
+    static func passages(for selection: String, chapter: String?, in snapshot: BookLibrary.Snapshot) -> [SourcePassage]? {
+        guard let home = passage(for: selection, chapter: chapter, in: snapshot) else { return nil }
+        let section = snapshot.chunks.filter { $0.pageSlug == home.chunk.pageSlug && $0.anchor == home.chunk.anchor && $0.id != home.chunk.id }
+            .sorted { abs($0.ordinal - home.chunk.ordinal) < abs($1.ordinal - home.chunk.ordinal) }
+        return [home] + section.prefix(2).map { SourcePassage(chunk: $0, score: 0.5) }
+    }
+
     /// Adjacent word pairs of plain lowercase text.
     static func wordPairs(_ text: String) -> Set<String> {
         let words = AnswerChecks.words(text)

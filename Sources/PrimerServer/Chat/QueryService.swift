@@ -93,10 +93,10 @@ struct QueryService {
         let coverage: Coverage
         var closest: [SourceResponse] = []
         var selection: String?
-        if let selected = input.selectedText, let home = SelectionLocator.passage(for: selected, chapter: input.chapter, in: snapshot) {
-            // "Ask about this": explained from the part of the book that holds it.
+        if let selected = input.selectedText, let found = SelectionLocator.passages(for: selected, chapter: input.chapter, in: snapshot) {
+            // "Ask about this": explained from the part of the book that holds it (and the rest of its section).
             selection = selected
-            passages = [home]
+            passages = found
             coverage = .covered
         } else {
             // Instructions ("explain simply") are not search terms; a follow-up borrows the subject it refers to.

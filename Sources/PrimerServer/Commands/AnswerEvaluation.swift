@@ -36,8 +36,8 @@ struct AnswerEvaluation {
     func answer(_ question: String, history: [ConversationTurn] = [], profile: ReaderProfile? = nil, selection: String? = nil) async throws -> Answer {
         var passages: [SourcePassage]
         var hits: [BookChunk] = []
-        if let selection, let home = SelectionLocator.passage(for: selection, chapter: nil, in: snapshot) {
-            passages = [home]
+        if let selection, let found = SelectionLocator.passages(for: selection, chapter: nil, in: snapshot) {
+            passages = found
         } else {
             let query = QueryRewriter.retrievalQuery(QuestionIntent(question: question).searchText, history: history)
             let result = try await snapshot.engine.search(query, terms: TextTokenizer.terms(query), limit: 5, pageSlug: nil, mode: mode,
