@@ -99,6 +99,15 @@ import Testing
         #expect(!alone.contains("This prevents"))
     }
 
+    @Test func sentencesPointingAtUnshownCodeAreLeftOut() {
+        let text = "**Integrator windup** is the problem in which the integral keeps growing while the servo actuator is saturated. "
+            + "The class above prevents it by not integrating while the output is clipped. Windup makes a servo joint slam past its target."
+        let answer = compose(request(nil, question: "What is integrator windup in a servo?", text: text))
+        #expect(answer.contains("Integrator windup") && answer.contains("Windup makes a servo joint slam"))
+        #expect(!answer.contains("The class above"))
+        #expect(QuestionIntent(question: "Explain PID control simply").searchText == "pid control")
+    }
+
     @Test func theSameStatementTwiceIsQuotedOnce() {
         let chapter = Self.chunk("A servo motor is a motor with a built-in position sensor and controller that turns to a commanded angle.", id: "a")
         let glossary = Self.chunk("A servo motor is a motor with a built-in position sensor and a controller that turns to a commanded angle.",

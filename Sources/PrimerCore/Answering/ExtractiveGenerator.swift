@@ -491,7 +491,8 @@ struct AnswerComposer {
         let cite = candidate.citation
         switch block.kind {
         case .paragraph:
-            let text = budget > 0 ? trimmed(block.body, budget: budget, keepEnd: false) : block.body
+            let body = Self.withoutPointers(block.body)
+            let text = budget > 0 ? trimmed(body, budget: budget, keepEnd: false) : body
             return prefix + text + " " + cite
         case .list, .table:
             var items = block.body.split(separator: "\n").map(String.init)
@@ -514,6 +515,21 @@ struct AnswerComposer {
         case .formula:
             return prefix + (block.lead.map { $0 + "\n\n" } ?? "") + block.body + " " + cite
         }
+    }
+
+    /// Phrases that point at a code block, figure or table the answer does not show.
+    static let pointers = ["class above", "code above", "function above", "example above", "snippet above", "listing above",
+                           "figure above", "table above", "diagram above", "shown above", "code below", "example below",
+                           "figure below", "table below", "shown below", "listed below", "diagram below"]
+
+    /// A paragraph without its sentences that point at something the answer doesn't show ("The
+    /// class above prevents it …"); the first sentence always stays.
+    static func withoutPointers(_ paragraph: String) -> String {
+        let lower = paragraph.lowercased()
+        guard lower.containsAnyPhrase(pointers) else { return paragraph }
+        let sentences = Sentences.split(paragraph)
+        let kept = sentences.enumerated().filter { $0.offset == 0 || !$0.element.lowercased().containsAnyPhrase(pointers) }.map(\.element)
+        return kept.joined(separator: " ")
     }
 
     /// A lead-in with the citation before its colon: "The loop has three steps [2]:".
@@ -565,7 +581,7 @@ struct AnswerComposer {
             let names = KeyTerms.names(of: term.term)
             guard seen.isDisjoint(with: names), KeyTerms.variants(of: term.term).contains(where: { text.firstMatch(of: $0) != nil }) else { continue }
             let definition = Sentences.split(term.definition).first ?? term.definition
-            guard !definition.isEmpty, Self.wordCount(definition) <= 40 else { continue }
+            guard !definition.isEmpty, Self.wordCount(definition) <= 40, !definition.hasSuffix(":") else { continue }
             // Already defined in the answer itself.
             if lowerAnswer.contains(String(definition.lowercased().prefix(60))) { continue }
             let hardware = !Self.hardwareWords.isDisjoint(with: TextTokenizer.terms(term.term + " " + definition))

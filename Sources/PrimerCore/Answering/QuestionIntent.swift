@@ -87,7 +87,8 @@ public struct QuestionIntent: Sendable, Equatable {
         wantsCode = take(Self.codePhrases)
         wantsExample = take(Self.examplePhrases)
         wantsFormula = take(Self.formulaPhrases)
-        let kept = words.indices.filter { !removed[$0] }.map { words[$0] }
+        // Verbs that only ask for an explanation are not what to search for either.
+        let kept = words.indices.filter { !removed[$0] && !Self.askingVerbs.contains(words[$0]) }.map { words[$0] }
         // A bare instruction ("explain simply", "show me the code") keeps its words so it still searches something.
         let search = kept.filter { !Self.fillers.contains($0) }.isEmpty ? lower : kept.joined(separator: " ")
         searchText = search
@@ -96,6 +97,9 @@ public struct QuestionIntent: Sendable, Equatable {
         self.kind = kind
         self.compared = compared
     }
+
+    /// Words that ask for an explanation without naming a subject.
+    static let askingVerbs: Set<String> = ["explain", "describe", "elaborate", "clarify", "summarise", "summarize"]
 
     /// Words that carry no subject.
     static let fillers: Set<String> = [

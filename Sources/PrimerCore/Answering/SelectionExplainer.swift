@@ -85,7 +85,7 @@ struct SelectionExplainer {
             let names = KeyTerms.names(of: term.term)
             guard seen.isDisjoint(with: names), KeyTerms.variants(of: term.term).contains(where: { words.firstMatch(of: $0) != nil }) else { continue }
             let definition = Sentences.split(term.definition).first ?? term.definition
-            guard !definition.isEmpty, AnswerComposer.wordCount(definition) <= 45 else { continue }
+            guard !definition.isEmpty, AnswerComposer.wordCount(definition) <= 45, !definition.hasSuffix(":") else { continue }
             seen.formUnion(names)
             lines.append(AnswerComposer.keyTermLine(term.term, definition))
         }
