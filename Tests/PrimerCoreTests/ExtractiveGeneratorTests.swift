@@ -108,6 +108,18 @@ import Testing
         #expect(QuestionIntent(question: "Explain PID control simply").searchText == "pid control")
     }
 
+    @Test func aBeginnersExampleComesFromAnExampleNotAnAdvancedNoteUnderIt() {
+        let intro = BookChunk(id: "pid#~0", pageSlug: "pid", pageTitle: "Feedback and PID Control", sourcePath: "pid.md", headings: ["Feedback and PID Control"],
+                              anchor: "", text: "The PID controller is the most widely used feedback controller in engineering, found in servos and drones.", ordinal: 0)
+        let aside = BookChunk(id: "pid#beyond~2", pageSlug: "pid", pageTitle: "Feedback and PID Control", sourcePath: "pid.md",
+                              headings: ["Feedback and PID Control", "PID in robots: examples", "Advanced note: beyond PID"], anchor: "beyond",
+                              text: "Model predictive control is a control method that optimises future commands over a short horizon, unlike PID.", ordinal: 2)
+        let answer = compose(AnswerRequest(question: "Explain PID control simply", passages: [intro, aside].map { SourcePassage(chunk: $0, score: 1) },
+                                           profile: nil))
+        #expect(answer.contains("The PID controller is the most widely used"), "\(answer)")
+        #expect(!answer.contains("Model predictive control"), "\(answer)")
+    }
+
     @Test func theSameStatementTwiceIsQuotedOnce() {
         let chapter = Self.chunk("A servo motor is a motor with a built-in position sensor and controller that turns to a commanded angle.", id: "a")
         let glossary = Self.chunk("A servo motor is a motor with a built-in position sensor and a controller that turns to a commanded angle.",

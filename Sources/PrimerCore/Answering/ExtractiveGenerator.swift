@@ -125,6 +125,8 @@ struct ChunkFacts: Sendable {
     let headingsLower: String
     let inExercise: Bool
     let isRecap: Bool
+    /// Under a heading such as "Advanced note: …", "Going deeper", "Optional: …".
+    let isAdvancedAside: Bool
     let headingExample: Bool
 
     init(_ chunk: BookChunk) {
@@ -133,7 +135,10 @@ struct ChunkFacts: Sendable {
         headingsLower = chunk.headings.joined(separator: " ").lowercased()
         inExercise = AnswerComposer.inExercise(chunk)
         isRecap = AnswerComposer.recapHeadings.contains(where: chunk.section.lowercased().contains)
-        headingExample = headingsLower.contains("example") || headingsLower.contains("analogy")
+        // Its own heading, not a parent's: "Advanced note" under "Examples in robots" is no example.
+        let own = chunk.section.lowercased()
+        headingExample = own.contains("example") || own.contains("analogy")
+        isAdvancedAside = own.containsAnyPhrase(AnswerComposer.advancedHeadings)
     }
 }
 
@@ -278,6 +283,8 @@ struct AnswerComposer {
 
     /// How much the passage's retrieval rank counts (rank 1 gets all of it, rank 2 half …).
     static let rankWeight = 12.0
+    /// Sections written for readers who want more than the basics.
+    static let advancedHeadings = ["advanced", "going deeper", "deep dive", "going further", "beyond", "optional", "for experts", "under the hood"]
     /// Sections that repeat what the chapter said in detail.
     static let recapHeadings = ["summary", "takeaway", "recap", "next step", "conclusion", "what's next", "review"]
 
@@ -389,6 +396,8 @@ struct AnswerComposer {
             let bar = style.level == .advanced ? 0.45 : 0.55
             guard missingSide || (candidateScore >= scored[0].1 * bar && rel.body + rel.heading * 0.3 >= leadRelevance * 0.5) else { continue }
             if let subject, !candidate.terms.contains(subject), !candidate.headingTerms.contains(subject), !missingSide { continue }
+            // Beginners get no "advanced note" or "going deeper" sections beside the answer.
+            if style.level == .beginner, candidate.chunkFacts.isAdvancedAside { continue }
             let keys = candidate.facts.sentenceKeys
             if keys.contains(where: { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }) { continue }
             let size = candidate.facts.words
@@ -418,7 +427,8 @@ struct AnswerComposer {
 
         // A beginner also gets the book's example or analogy of it, when one is at hand.
         if style.preferExamples, !chosen.contains(where: isExample), let example = scored.first(where: { candidate, _ in
-            isExample(candidate) && candidate.block.kind != .code && !chosen.contains { $0.passage == candidate.passage && $0.block.position == candidate.block.position }
+            isExample(candidate) && candidate.block.kind != .code && !candidate.chunkFacts.isAdvancedAside
+                && !chosen.contains { $0.passage == candidate.passage && $0.block.position == candidate.block.position }
                 && (subject.map { candidate.terms.contains($0) || candidate.headingTerms.contains($0) } ?? true)
                 && !candidate.facts.sentenceKeys.contains { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } }
         })?.0 {
