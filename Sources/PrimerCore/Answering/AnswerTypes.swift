@@ -46,12 +46,6 @@ public struct AnswerRequest: Sendable {
         self.keyTerms = keyTerms
         self.selection = selection
     }
-
-    /// What the question is about for searching and scoring: the question, with the subject of
-    /// the conversation when it refers back, without instructions such as "explain simply".
-    public var searchText: String {
-        QueryRewriter.retrievalQuery(QuestionIntent(question: question).searchText, history: history)
-    }
 }
 
 /// Produces an answer as a stream of text pieces.
