@@ -5,6 +5,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SiteController(assets: try StaticAssets.load()))
     try app.register(collection: HealthController())
     try app.register(collection: OpenAPIController.load())
+    try app.register(collection: WidgetController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthController())
     try api.register(collection: SessionsController())

@@ -23,6 +23,13 @@ import Testing
         #expect(throws: FieldProblem.self) { try PasswordPolicy.check("Sturdy#Pass") }
     }
 
+    @Test func everyUnmetPasswordRuleIsListedAtOnce() {
+        #expect(throws: FieldProblem("must be at least 8 characters, contain an uppercase letter, contain a digit and "
+                                     + "contain a character that is neither a letter nor a digit")) { try PasswordPolicy.check("abc") }
+        #expect(throws: FieldProblem("must contain a digit")) { try PasswordPolicy.check("Sturdy#Pass") }
+        #expect(PasswordPolicy.unmet("Sturdy#Pass1").isEmpty)
+    }
+
     @Test func interestsAreNormalised() throws {
         #expect(try Interests.normalize([" ROS ", "ros", "Vision"]) == ["ROS", "Vision"])
         #expect(throws: FieldProblem.self) { try Interests.normalize(["ok", ""]) }

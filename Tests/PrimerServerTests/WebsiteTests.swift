@@ -77,7 +77,8 @@ extension TestServer {
             #expect(chapter.text.contains("class=\"current\" aria-current=\"page\""))
             #expect(chapter.text.contains("rel=\"prev\"") && chapter.text.contains("rel=\"next\""))
             #expect(chapter.text.contains("<a href=\"#gear-ratios\">Gear ratios</a>"), "the page's table of contents")
-            #expect(chapter.text.contains("<div class=\"math\">ωₒᵤₜ = (ωᵢₙ)/(N), τₒᵤₜ = η N τᵢₙ</div>"), "formulas are readable")
+            #expect(chapter.text.contains("<div class=\"math-display\"><math display=\"block\"><semantics>"), "formulas are MathML")
+            #expect(chapter.text.contains("<mi>ω</mi>"))
             #expect(!chapter.text.contains("personalise-button"), "signed out: no personalisation")
 
             let missing = try await server.page("/book/no-such-page", jar: &jar)
@@ -106,7 +107,7 @@ extension TestServer {
         #expect(html.contains("href=\"/a&quot;onmouseover=&quot;alert(1)\""))
         #expect(html.contains("<a href=\"/book/y#z\">ok</a>"))
         #expect(html.contains("<a href=\"https://example.com\" rel=\"noopener noreferrer\">web</a>"))
-        #expect(html.contains("&lt;script&gt;kept as code&lt;/script&gt;"))
+        #expect(html.contains("&lt;script&gt;</span>kept as code<span class=\"tok-tag\">&lt;/script&gt;"), "code is escaped")
     }
 
     @Test(arguments: TestDatabase.allCases)
@@ -120,15 +121,21 @@ extension TestServer {
             #expect(form.text.contains("class=\"why\""))
 
             let weak = try await server.submit("/signup", [("email", "not-an-email"), ("password", "short"), ("software_experience", "Beginner"),
-                                                          ("hardware_experience", "None")], jar: &jar)
+                                                          ("hardware_experience", "None"), ("interests[]", "Sensors and Perception")], jar: &jar)
             #expect(weak.status == .badRequest)
             #expect(weak.text.contains("id=\"error-email\"") && weak.text.contains("id=\"error-password\""))
             #expect(weak.text.contains("value=\"not-an-email\""), "what was typed is kept")
+            #expect(weak.text.contains("value=\"Sensors and Perception\" checked"), "chosen interests stay chosen")
+            // Every unmet password rule at once, not one per attempt.
+            #expect(weak.text.contains("must be at least 8 characters, contain an uppercase letter, contain a digit and contain a character"))
             #expect(jar.values.isEmpty)
 
             let created = try await server.submit("/signup", TestServer.signupFields, jar: &jar)
             #expect(created.status == .seeOther)
-            #expect(created.headers.first(name: .location) == "/")
+            #expect(created.headers.first(name: .location) == "/welcome")
+            let welcome = try await server.page("/welcome", jar: &jar)
+            #expect(welcome.status == .ok)
+            #expect(welcome.text.contains("id=\"welcome\"") && welcome.text.contains("What changes now") && welcome.text.contains("href=\"/profile\""))
             let access = try #require(jar.attributes[BrowserSession.accessCookie])
             #expect(access.contains("HttpOnly") && access.contains("SameSite=Lax") && !access.contains("Secure"))
             #expect(jar.values[BrowserSession.refreshCookie] != nil)
@@ -257,7 +264,10 @@ extension TestServer {
             #expect(wrong.text.contains("id=\"error-delete_password\""))
             let deleted = try await server.submit("/profile/delete", [("delete_password", "Sturdy#Pass1")], jar: &jar)
             #expect(deleted.status == .seeOther)
+            #expect(deleted.headers.first(name: .location) == "/account-deleted")
             #expect(jar.values.isEmpty)
+            let confirmation = try await server.page("/account-deleted", jar: &jar)
+            #expect(confirmation.text.contains("Your account is deleted") && confirmation.text.contains("data-signed-in=\"false\""))
             #expect(try await server.send(.POST, "/api/v1/auth/signin", json: ["email": "web@example.com", "password": "Sturdy#Pass1"]).status == .unauthorized)
         }
     }
@@ -276,7 +286,15 @@ extension TestServer {
             #expect(try await server.send(.GET, "/api/v1/search?q=x&limit=99").status == .badRequest)
             let page = try await server.send(.GET, "/search?q=%3Cscript%3Egear")
             #expect(page.text.contains("id=\"search-results\""))
-            #expect(page.text.contains("value=\"&lt;script&gt;gear\""), "the query is escaped")
+            #expect(page.text.contains("id=\"search-input\" name=\"q\" type=\"search\" value=\"&lt;script&gt;gear\""),
+                    "the query stays in the header's box, escaped")
+            // Snippets are clean text with the query's words marked.
+            let pid = try await server.send(.GET, "/search?q=proportional%20gain")
+            #expect(pid.text.contains("<mark>"))
+            for part in pid.text.components(separatedBy: "<p class=\"snippet\">").dropFirst() {
+                let text = part.components(separatedBy: "</p>")[0]
+                #expect(!text.contains("\\") && !text.contains("$") && !text.hasPrefix("- ") && !text.contains("**"), "\(text)")
+            }
         }
     }
 
@@ -315,5 +333,83 @@ extension TestServer {
             #expect(ok.status == .seeOther)
             #expect(!ok.headers[.setCookie].isEmpty)
         }
+    }
+}
+
+/// Docusaurus Markdown as Docusaurus shows it: callouts, tabs, details, highlighted code, MathML.
+@Suite struct DocusaurusRenderingTests {
+    static func html(_ markdown: String) -> String {
+        PageRenderer.render(BookPage(slug: "x", title: "X", sourcePath: "x.md", position: nil, folder: [], markdown: markdown,
+                                     contentHash: "h")).html
+    }
+
+    @Test func admonitionsTabsAndDetailsRenderAsComponents() {
+        let html = Self.html("""
+        import Tabs from '@theme/Tabs';
+
+        :::tip Timing **matters**
+        Run at *1 kHz*.
+        :::
+
+        <Tabs>
+        <TabItem value="py" label="Python">
+
+        Python text.
+
+        </TabItem>
+        <TabItem value="cpp" label="C++">
+
+        C++ text.
+
+        </TabItem>
+        </Tabs>
+
+        <details>
+        <summary>Hints</summary>
+
+        A hint.
+
+        </details>
+        """)
+        #expect(html.contains("<div class=\"admonition admonition-tip\" role=\"note\">"))
+        #expect(html.contains("<span>Timing <strong>matters</strong></span>"))
+        #expect(html.contains("<em>1 kHz</em>"))
+        #expect(html.contains("role=\"tablist\"") && html.contains(">Python</button>") && html.contains(">C++</button>"))
+        #expect(html.contains("id=\"tabs-1-panel-0\" aria-labelledby=\"tabs-1-tab-0\" tabindex=\"0\">"), "first tab shown")
+        #expect(html.contains("id=\"tabs-1-panel-1\" aria-labelledby=\"tabs-1-tab-1\" tabindex=\"0\" hidden>"), "others hidden")
+        #expect(html.contains("<details class=\"details\"><summary>Hints</summary>") && html.contains("<p>A hint.</p>"))
+        #expect(!html.contains(":::") && !html.contains("import Tabs") && !html.contains("&lt;TabItem"))
+    }
+
+    @Test func codeBlocksAreHighlightedWithTitleLanguageLinesAndCopy() {
+        let html = Self.html("""
+        ```python title="talker.py" {2}
+        import rclpy  # the client library
+        x = "<b>"
+        ```
+        """)
+        #expect(html.contains("<span class=\"code-title\">talker.py</span><span class=\"code-language\">Python</span>"))
+        #expect(html.contains("class=\"code-copy\""))
+        #expect(html.contains("<span class=\"tok-keyword\">import</span>"))
+        #expect(html.contains("<span class=\"tok-comment\"># the client library</span>"))
+        #expect(html.contains("<span class=\"code-line highlighted\">x = <span class=\"tok-string\">&quot;&lt;b&gt;&quot;</span></span>")
+                || html.contains("<span class=\"code-line highlighted\">"), "line 2 highlighted")
+        #expect(!html.contains("<b>"))
+    }
+
+    @Test func formulasAreMathMLAndUnknownTeXFallsBackToItsSource() {
+        let html = Self.html("""
+        The gain $K_p$ costs $5 and $6.
+
+        $$
+        u(t) = K_p e(t) + K_d \\dot{e}(t)
+        $$
+
+        $$ \\unknowncommand{x} $$
+        """)
+        #expect(html.contains("<math><semantics>") || html.contains("<math>"), "\(html)")
+        #expect(html.contains("<div class=\"math-display\"><math display=\"block\""))
+        #expect(html.contains("costs $5 and $6"), "money is not maths")
+        #expect(html.contains("<code class=\"math-source\">\\unknowncommand{x}</code>"))
     }
 }

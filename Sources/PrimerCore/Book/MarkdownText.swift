@@ -35,7 +35,7 @@ public enum MarkdownText {
 
     /// Removes JSX/HTML tags (`<Tabs>`, `<TabItem value="py">`, `</Tabs>`, `<br/>`) from a line,
     /// keeping text between them. Comparisons such as `a < b` are left alone.
-    static func stripJSX(_ line: String) -> String {
+    public static func stripJSX(_ line: String) -> String {
         guard line.contains("<") else { return line }
         var result = ""
         var index = line.startIndex
@@ -55,6 +55,56 @@ public enum MarkdownText {
             index = line.index(after: index)
         }
         return result.trimmingWhitespace().isEmpty ? "" : result
+    }
+
+    /// Markdown as the plain text of a search snippet: no headings, code blocks, list or quote
+    /// markers, table pipes, HTML/MDX or emphasis; formulas in their readable form.
+    public static func readableText(_ markdown: String) -> String {
+        var words: [String] = []
+        var display: [String]?
+        for line in MarkdownLine.classify(cleanLines(markdown).joined(separator: "\n")) where line.kind == .text {
+            var text = line.trimmed
+            if var open = display {
+                open.append(text)
+                if text.hasSuffix("$$") {
+                    words.append(ReadableMath.readable(MathSpans.displayTeX(open)))
+                    display = nil
+                } else {
+                    display = open
+                }
+                continue
+            }
+            if text.hasPrefix("$$") {
+                if text.count > 2, text.hasSuffix("$$") { words.append(ReadableMath.readable(MathSpans.displayTeX([text]))) } else { display = [text] }
+                continue
+            }
+            while text.hasPrefix(">") { text = text.dropFirst().trimmingWhitespace() }
+            text = listItemText(text)
+            if text.hasPrefix("|") {
+                if text.allSatisfy({ "|-: ".contains($0) }) { continue }  // a table's rule line
+                text = text.split(separator: "|").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: ", ")
+            }
+            if text.allSatisfy({ $0 == "-" || $0 == "*" || $0 == "_" || $0 == " " }) { continue }  // a rule
+            text = MathSpans.replacingInline(text) { ReadableMath.readable($0) }
+            words.append(plain(text))
+        }
+        return words.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// The text of a list item line without its marker (`- `, `* `, `+ `, `1. `, `2) `, `- [ ] `).
+    static func listItemText(_ line: String) -> String {
+        var text = Substring(line)
+        if let first = text.first, "-*+".contains(first), text.dropFirst().first == " " {
+            text = text.dropFirst(2)
+        } else {
+            let digits = text.prefix(while: { $0.isNumber })
+            let after = text.dropFirst(digits.count)
+            if !digits.isEmpty, digits.count <= 3, let mark = after.first, mark == "." || mark == ")", after.dropFirst().first == " " {
+                text = after.dropFirst(2)
+            }
+        }
+        if text.hasPrefix("[ ] ") || text.hasPrefix("[x] ") { text = text.dropFirst(4) }
+        return String(text)
     }
 
     /// Inline Markdown flattened to plain text: links keep their text, emphasis and code

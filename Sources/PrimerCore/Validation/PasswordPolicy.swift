@@ -13,16 +13,27 @@ public enum PasswordPolicy {
         "a symbol (neither letter nor digit)",
     ]
 
-    /// Throws the first rule `password` breaks.
+    /// Throws every rule `password` breaks, in one message ("must be at least 8 characters,
+    /// contain an uppercase letter and contain a digit"), so a reader fixes them all at once.
     public static func check(_ password: String) throws(FieldProblem) {
+        let problems = unmet(password)
+        guard !problems.isEmpty else { return }
+        let list = problems.count == 1 ? problems[0] : problems.dropLast().joined(separator: ", ") + " and " + problems.last!
+        throw FieldProblem("must " + list)
+    }
+
+    /// The rules `password` breaks, each as "must …" continues it.
+    public static func unmet(_ password: String) -> [String] {
+        var problems: [String] = []
         let length = password.unicodeScalars.count  // scalars, not grapheme clusters: bounded bytes
-        if length < minLength { throw FieldProblem("must be at least \(minLength) characters") }
-        if length > maxLength { throw FieldProblem("must be at most \(maxLength) characters") }
-        if !password.contains(where: { $0.isUppercase }) { throw FieldProblem("must contain an uppercase letter") }
-        if !password.contains(where: { $0.isLowercase }) { throw FieldProblem("must contain a lowercase letter") }
-        if !password.contains(where: { $0.isNumber }) { throw FieldProblem("must contain a digit") }
+        if length < minLength { problems.append("be at least \(minLength) characters") }
+        if length > maxLength { problems.append("be at most \(maxLength) characters") }
+        if !password.contains(where: { $0.isUppercase }) { problems.append("contain an uppercase letter") }
+        if !password.contains(where: { $0.isLowercase }) { problems.append("contain a lowercase letter") }
+        if !password.contains(where: { $0.isNumber }) { problems.append("contain a digit") }
         if !password.contains(where: { !$0.isLetter && !$0.isNumber }) {
-            throw FieldProblem("must contain a character that is neither a letter nor a digit")
+            problems.append("contain a character that is neither a letter nor a digit")
         }
+        return problems
     }
 }

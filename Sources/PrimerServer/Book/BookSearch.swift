@@ -17,8 +17,7 @@ enum BookSearch {
 
     /// The first sentence that mentions a query term (else the chunk's opening), at most ~240 characters.
     static func snippet(of markdown: String, terms: Set<String>) -> String {
-        let text = MarkdownText.plain(MarkdownText.cleanLines(markdown).filter { MarkdownLine.heading($0.trimmingWhitespace()) == nil }
-            .joined(separator: " "))
+        let text = MarkdownText.readableText(markdown)
         let sentences = Sentences.split(text)
         let best = sentences.first { !Set(TextTokenizer.terms($0)).isDisjoint(with: terms) } ?? sentences.first ?? text
         return best.count > 240 ? String(best.prefix(237)) + "…" : best

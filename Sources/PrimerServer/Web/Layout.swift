@@ -9,6 +9,8 @@ struct PageFrame {
     let snapshot: BookLibrary.Snapshot
     /// The chapter being read, for the sidebar highlight and the chat's page context.
     var currentSlug: String?
+    /// The search words, kept in the header's search box on the results page.
+    var searchQuery = ""
 
     var bookTitle: String { snapshot.readingOrder.first?.title ?? "Primer" }
 
@@ -22,16 +24,20 @@ struct PageFrame {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title == bookTitle ? title : "\(title) · \(bookTitle)")</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml">
         <link rel="stylesheet" href="/assets/site.css">
+        <script src="/assets/chat-core.js" defer></script>
         <script src="/assets/site.js" defer></script>
         </head>
         <body data-signed-in="\(reader == nil ? "false" : "true")" data-page-slug="\(currentSlug ?? "")" data-level="\(level)">
+        <a class="skip-link" href="#content">Skip to content</a>
         \(topBar)
         <div class="shell">
         <nav id="sidebar" class="sidebar" aria-label="Table of contents">\(Self.toc(snapshot.toc, current: currentSlug))</nav>
-        <main id="content">\(content)</main>
+        <main id="content" tabindex="-1">\(content)</main>
         </div>
         \(chatPanel)
+        \(searchDialog)
         <button id="ask-selection" type="button" hidden>Ask about this</button>
         </body>
         </html>
@@ -54,7 +60,7 @@ struct PageFrame {
         <header class="topbar">
         <button id="sidebar-toggle" type="button" aria-controls="sidebar" aria-expanded="false" aria-label="Table of contents">☰</button>
         <a class="brand" href="/">\(bookTitle)</a>
-        <form id="search-form" action="/search" method="get" role="search"><input id="search-input" name="q" type="search" placeholder="Search the book" aria-label="Search the book"></form>
+        <form id="search-form" action="/search" method="get" role="search"><input id="search-input" name="q" type="search" value="\(searchQuery)" placeholder="Search the book" aria-label="Search the book" aria-keyshortcuts="Control+K /"><kbd class="search-shortcut" aria-hidden="true">Ctrl K</kbd></form>
         <button id="theme-toggle" type="button" aria-label="Toggle dark mode">◐</button>
         <div class="account">\(account)</div>
         </header>
@@ -73,10 +79,39 @@ struct PageFrame {
         <button id="chat-close" type="button" aria-label="Close">×</button></div>
         \(hint)
         <ol id="chat-log" aria-live="polite"></ol>
+        \(starters)
         <div id="chat-selection" hidden><span class="label">Asking about:</span> <q id="chat-selection-text"></q> <button id="chat-selection-clear" type="button" aria-label="Clear the selection">×</button></div>
         <form id="chat-form"><textarea id="chat-input" name="query" rows="2" maxlength="2000" placeholder="Ask a question about the book" aria-label="Your question"></textarea>
         <button id="chat-send" type="submit">Ask</button></form>
         </aside>
+        """
+    }
+
+    /// Questions about the current page an empty chat offers.
+    private var starters: HTML? {
+        guard let slug = currentSlug, let rendered = snapshot.rendered[slug] else { return nil }
+        let headings = rendered.headings.filter { $0.level <= 3 }.map(\.text)
+        // The page's own terms in the order the page introduces them.
+        let text = snapshot.book.page(slug: slug)?.markdown.lowercased() ?? ""
+        let terms = snapshot.keyTerms.filter { $0.pageSlug == slug }.map(\.term)
+            .sorted { (text.range(of: $0.lowercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.lowercased())?.lowerBound ?? text.endIndex) }
+        let questions = StarterQuestions.questions(headings: headings, terms: terms)
+        guard !questions.isEmpty else { return nil }
+        let items: [HTML] = questions.map { "<li><button type=\"button\" class=\"starter\">\($0)</button></li>" }
+        return "<div id=\"chat-starters\" class=\"chat-starters\"><p class=\"hint\">Questions about this page:</p><ul>\(items)</ul></div>"
+    }
+
+    /// The search dialog (Ctrl+K or "/"): results as you type.
+    private var searchDialog: HTML {
+        """
+        <dialog id="search-dialog" aria-label="Search the book">
+        <div class="search-dialog-box">
+        <input id="search-dialog-input" type="search" aria-controls="search-dialog-results" aria-describedby="search-dialog-status" aria-label="Search the book" placeholder="Search the book">
+        <p id="search-dialog-status" class="hint" role="status">Type to search the book.</p>
+        <ul id="search-dialog-results" aria-label="Results"></ul>
+        <p class="search-dialog-keys hint"><kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close</p>
+        </div>
+        </dialog>
         """
     }
 

@@ -16,12 +16,16 @@ struct SiteController: RouteCollection {
         routes.get("signin", use: signinForm)
         routes.post("signin", use: signin)
         routes.post("signout", use: signout)
+        routes.get("welcome", use: welcome)
+        routes.get("account-deleted", use: accountDeleted)
         routes.get("profile", use: profile)
         routes.post("profile", use: saveProfile)
         routes.post("profile", "sessions", ":sessionID", "revoke", use: revokeSession)
         routes.post("profile", "delete", use: deleteAccount)
         routes.get("assets", ":name") { req in assets.response(for: req.parameters.get("name") ?? "", request: req) }
         routes.get("widget.js") { req in assets.response(for: "widget.js", request: req) }
+        routes.get("favicon.svg") { req in assets.response(for: "favicon.svg", request: req) }
+        routes.get("favicon.ico") { req in req.redirect(to: "/favicon.svg", redirectType: .permanent) }
     }
 
     @Sendable
@@ -44,7 +48,9 @@ struct SiteController: RouteCollection {
     func search(req: Request) async throws -> Response {
         let query = TextLimit.search.truncating((req.query[String.self, at: "q"] ?? "").trimmingWhitespace())
         let results = query.isEmpty ? [] : BookSearch.results(for: query, limit: 10, in: req.primer.library.snapshot)
-        return BookPages.search(frame: await req.frame(title: "Search"), query: query, results: results).response()
+        var frame = await req.frame(title: query.isEmpty ? "Search" : "Search: \(query)")
+        frame.searchQuery = query
+        return BookPages.search(frame: frame, query: query, results: results).response()
     }
 
     // MARK: Sign-up and sign-in
@@ -72,7 +78,7 @@ struct SiteController: RouteCollection {
         do {
             let input = try form.request.validated()
             let auth = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile, name: input.name)
-            let response = req.redirect(to: "/", redirectType: .normal)
+            let response = req.redirect(to: "/welcome", redirectType: .normal)
             BrowserSession.set(auth, on: response, for: req)
             return response
         } catch {
@@ -81,6 +87,19 @@ struct SiteController: RouteCollection {
                                            topics: Self.topics(frame.snapshot), errors: Self.fieldErrors(error))
             return page.response(status: Self.status(of: error))
         }
+    }
+
+    @Sendable
+    func welcome(req: Request) async throws -> Response {
+        let frame = await req.frame(title: "Welcome")
+        guard let reader = frame.reader else { return req.redirect(to: "/signup") }
+        let first = frame.snapshot.readingOrder.dropFirst().first ?? frame.snapshot.readingOrder.first
+        return AccountPages.welcome(frame: frame, reader: reader, firstChapter: first?.slug).response()
+    }
+
+    @Sendable
+    func accountDeleted(req: Request) async throws -> Response {
+        AccountPages.accountDeleted(frame: await req.frame(title: "Account deleted")).response()
     }
 
     @Sendable
@@ -181,7 +200,7 @@ struct SiteController: RouteCollection {
             return try await profilePage(req, frame: frame, reader: reader, background: Self.background(of: reader),
                                          errors: errors, saved: false, status: Self.status(of: error))
         }
-        let response = req.redirect(to: "/", redirectType: .normal)
+        let response = req.redirect(to: "/account-deleted", redirectType: .normal)
         BrowserSession.clear(on: response, for: req)
         return response
     }

@@ -4,7 +4,9 @@ import Vapor
 
 /// The site's CSS and JavaScript (`Resources/Public`), read once at start-up and served from
 /// memory at `/assets/<name>` (and the widget at `/widget.js`) with an ETag, so a browser
-/// revalidates cheaply and never gets a stale file after an upgrade.
+/// revalidates cheaply and never gets a stale file after an upgrade. The widget is one script
+/// on a foreign page, so `widget.js` is served as `chat-core.js` (the chat client core the
+/// site loads as its own file) followed by `widget.js`, joined here at load: no build step.
 struct StaticAssets: Sendable {
     struct Asset: Sendable {
         let body: ByteBuffer
@@ -19,14 +21,37 @@ struct StaticAssets: Sendable {
         guard let folder = Bundle.module.url(forResource: "Public", withExtension: nil) else {
             throw Abort(.internalServerError, reason: "The bundled Public folder is missing")
         }
-        var assets: [String: Asset] = [:]
+        var files: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix(".") {
-            let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
-            assets[name] = Asset(body: ByteBuffer(data: data), contentType: contentType(of: name), etag: "\"\(digest)\"")
+            files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
         }
-        return StaticAssets(assets: assets)
+        for (name, parts) in bundles {
+            for part in parts where files[part] == nil {
+                throw Abort(.internalServerError, reason: "\(name) needs \(part), which is missing from the Public folder")
+            }
+        }
+        return StaticAssets(files: files)
     }
+
+    /// The assets for these files (name → bytes), with the widget bundled (see ``bundles``).
+    init(files: [String: Data]) {
+        var contents = files
+        for (name, parts) in Self.bundles where parts.allSatisfy({ files[$0] != nil }) {
+            contents[name] = parts.reduce(into: Data()) { bundle, part in
+                bundle.append(files[part] ?? Data())
+                if bundle.last != UInt8(ascii: "\n") { bundle.append(UInt8(ascii: "\n")) }
+            }
+        }
+        var assets: [String: Asset] = [:]
+        for (name, data) in contents {
+            let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+            assets[name] = Asset(body: ByteBuffer(data: data), contentType: Self.contentType(of: name), etag: "\"\(digest)\"")
+        }
+        self.assets = assets
+    }
+
+    /// Assets served as several files one after another: the widget needs the chat core first.
+    static let bundles: [String: [String]] = ["widget.js": ["chat-core.js", "widget.js"]]
 
     static func contentType(of name: String) -> String {
         switch name.split(separator: ".").last {

@@ -330,6 +330,40 @@ final class Browser: Sendable {
         }
     }
 
+    /// Presses keys as a person would, to whatever has focus (WebDriver actions): `"/"`, `"\u{E015}"`
+    /// (↓), `"\u{E007}"` (Enter), `"\u{E004}"` (Tab); `modifier` (e.g. `"\u{E009}"`, Control) is held throughout.
+    func press(_ keys: [String], holding modifier: String? = nil) async throws {
+        var actions: [[String: String]] = []
+        if let modifier { actions.append(["type": "keyDown", "value": modifier]) }
+        for key in keys { actions += [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]] }
+        if let modifier { actions.append(["type": "keyUp", "value": modifier]) }
+        _ = try await command(.POST, "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+        _ = try await command(.DELETE, "/actions")
+    }
+
+    /// Grants a permission to the page (W3C Permissions extension), e.g. `clipboard-read`.
+    func grant(_ permission: String) async throws {
+        _ = try await command(.POST, "/permissions", ["descriptor": ["name": permission], "state": "granted"])
+    }
+
+    /// Runs axe-core (the copy inside PyPI's axe-selenium-python, `PRIMER_AXE_JS`, injected only
+    /// in tests) on the current page and returns its critical and serious violations as
+    /// "rule-id: help (targets)" lines.
+    func seriousAccessibilityViolations() async throws -> [String] {
+        guard let path = ProcessInfo.processInfo.environment["PRIMER_AXE_JS"],
+              let source = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw BrowserError(error: "setup", message: "PRIMER_AXE_JS does not name axe.min.js (scripts/test installs it)")
+        }
+        _ = try await execute(source + "\n;return true;")
+        let result = try await execute("""
+            return axe.run(document, {resultTypes: ['violations']}).then(results =>
+              results.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+                .map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', ') + ') — '
+                  + ((v.nodes[0].any[0] || v.nodes[0].all[0] || v.nodes[0].none[0] || {}).message || '')));
+            """)
+        return result as? [String] ?? ["axe returned no result"]
+    }
+
     /// Saves a PNG of the viewport to `<package root>/artifacts/screenshots/<name>.png` and returns its path.
     @discardableResult
     func screenshot(named name: String) async throws -> String {

@@ -14,6 +14,9 @@
   const SELECTION_MAX = 8000;
 
   const $ = (selector, root) => (root || document).querySelector(selector);
+  /** The chat client core shared with the widget (chat-core.js, loaded just before this file):
+      stream reader, answer renderer, source labels, error texts. */
+  const Core = window.PrimerChatCore || null;
 
   // ---------------------------------------------------------------------------
   // Small helpers
@@ -53,72 +56,9 @@
     });
   }
 
-  /** The `detail` of a non-2xx JSON error response, or a generic message. */
-  async function errorDetail(response) {
-    try {
-      const data = await response.json();
-      if (data && typeof data.detail === "string" && data.detail) return data.detail;
-    } catch (_) { /* not JSON */ }
-    if (response.status === 429) return "Too many requests. Please wait a moment and try again.";
-    return "Something went wrong (HTTP " + response.status + "). Please try again.";
-  }
-
-  // ---------------------------------------------------------------------------
-  // Server-sent events over fetch
-  // ---------------------------------------------------------------------------
-
-  /**
-   * Reads a text/event-stream response body and calls onEvent(name, data) per frame,
-   * `data` being the parsed JSON (or the raw string when it isn't JSON).
-   * Frames may be split anywhere across network chunks, so text is buffered until a
-   * blank line ends a frame. Resolves when the stream ends.
-   */
-  async function readEventStream(response, onEvent) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    let pendingCR = false; // a chunk ended in "\r" that may be the first half of "\r\n"
-
-    function feed(text) {
-      if (pendingCR) { text = "\r" + text; pendingCR = false; }
-      if (text.endsWith("\r")) { pendingCR = true; text = text.slice(0, -1); }
-      buffer += text.replace(/\r\n?/g, "\n");
-      let end;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        dispatchFrame(frame, onEvent);
-      }
-    }
-
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      feed(decoder.decode(value, { stream: true }));
-    }
-    feed(decoder.decode());
-    if (pendingCR) { pendingCR = false; buffer += "\n"; }
-    if (buffer.trim()) dispatchFrame(buffer, onEvent); // last frame without the closing blank line
-  }
-
-  /** Parses one SSE frame ("event: x\ndata: …") and hands it to onEvent. */
-  function dispatchFrame(frame, onEvent) {
-    let name = "message";
-    const data = [];
-    for (const line of frame.split("\n")) {
-      if (!line || line.startsWith(":")) continue; // comment / keep-alive
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "event") name = value;
-      else if (field === "data") data.push(value);
-    }
-    if (!data.length) return;
-    const raw = data.join("\n");
-    let parsed;
-    try { parsed = JSON.parse(raw); } catch (_) { parsed = raw; }
-    onEvent(name, parsed);
+  /** Only site-relative or http(s) links from the server become hrefs ("" otherwise). */
+  function safeHref(url) {
+    return Core ? Core.sourceHref(url) : "";
   }
 
   // ---------------------------------------------------------------------------
@@ -195,140 +135,8 @@
   }
 
   // ---------------------------------------------------------------------------
-  // Answer text → DOM (never innerHTML)
+  // Chat answers (reading and rendering them is chat-core.js's job)
   // ---------------------------------------------------------------------------
-
-  /**
-   * Appends `text` to `container`: blank-line separated paragraphs, ``` / ~~~ fenced code
-   * blocks as <pre><code>, `$$…$$` blocks as div.math, "- " lines as lists.
-   */
-  function renderAnswerText(container, text, sources) {
-    container.replaceChildren();
-    const lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
-    let i = 0;
-    while (i < lines.length) {
-      const line = lines[i];
-      const fence = /^\s*(```+|~~~+)/.exec(line);
-      if (fence) {
-        const body = [];
-        i++;
-        while (i < lines.length && !lines[i].trim().startsWith(fence[1])) body.push(lines[i++]);
-        i++; // closing fence (absent while the block is still streaming)
-        const pre = el("pre");
-        pre.appendChild(el("code", null, body.join("\n")));
-        container.appendChild(pre);
-        continue;
-      }
-      if (!line.trim()) { i++; continue; }
-      // Collect one paragraph: consecutive non-blank lines up to a fence.
-      const para = [];
-      while (i < lines.length && lines[i].trim() && !/^\s*(```|~~~)/.test(lines[i])) para.push(lines[i++]);
-      renderParagraph(container, para, sources);
-    }
-  }
-
-  function renderParagraph(container, lines, sources) {
-    const first = lines[0].trim();
-    if (first.startsWith("$$")) {
-      // Display formula, possibly followed by a citation marker: "$$ … $$ [2]".
-      const joined = lines.join("\n").trim();
-      const close = joined.indexOf("$$", 2);
-      const tex = (close === -1 ? joined.slice(2) : joined.slice(2, close)).trim();
-      container.appendChild(el("div", "math", tex));
-      const rest = close === -1 ? "" : joined.slice(close + 2).trim();
-      if (rest) container.appendChild(renderInline(el("p"), rest, sources));
-      return;
-    }
-    if (lines.every((l) => /^\s*[-*•]\s+/.test(l))) {
-      const list = el("ul");
-      for (const l of lines) list.appendChild(renderInline(el("li"), l.replace(/^\s*[-*•]\s+/, ""), sources));
-      container.appendChild(list);
-      return;
-    }
-    if (lines.every((l) => /^\s*\d+[.)]\s+/.test(l))) {
-      const list = el("ol");
-      for (const l of lines) list.appendChild(renderInline(el("li"), l.replace(/^\s*\d+[.)]\s+/, ""), sources));
-      container.appendChild(list);
-      return;
-    }
-    const p = el("p");
-    lines.forEach(function (l, index) {
-      if (index) p.appendChild(document.createElement("br"));
-      renderInline(p, l, sources);
-    });
-    container.appendChild(p);
-  }
-
-  // [n] citations, `code`, $math$ and **bold** inside a line.
-  const INLINE = /(\[\d+\])|`([^`\n]+)`|\$([^\s$](?:[^$\n]*[^\s$])?)\$|\*\*([^*\n]+)\*\*/g;
-
-  /** Appends `text` to `parent` with inline markup turned into elements; returns parent. */
-  function renderInline(parent, text, sources) {
-    let last = 0;
-    INLINE.lastIndex = 0;
-    let match;
-    while ((match = INLINE.exec(text))) {
-      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      if (match[1]) parent.appendChild(citation(match[1], sources));
-      else if (match[2] != null) parent.appendChild(el("code", null, match[2]));
-      else if (match[3] != null) parent.appendChild(el("code", "math", match[3]));
-      else parent.appendChild(el("strong", null, match[4]));
-      last = INLINE.lastIndex;
-    }
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
-    return parent;
-  }
-
-  /** "[n]" → a.cite linking to sources[n-1].page_url, or plain text when there is no such source. */
-  function citation(marker, sources) {
-    const n = parseInt(marker.slice(1, -1), 10);
-    const source = sources && sources[n - 1];
-    const href = source && safeHref(source.page_url);
-    if (!href) return document.createTextNode(marker);
-    const link = el("a", "cite", marker);
-    link.href = href;
-    link.title = sourceLabel(source);
-    return link;
-  }
-
-  /** Only site-relative or http(s) links from the server become hrefs. */
-  function safeHref(url) {
-    return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/i.test(url) ? url : "";
-  }
-
-  function sourceLabel(source) {
-    const title = source.page_title || source.page_url || "Source";
-    return source.section && source.section !== title ? title + " › " + source.section : title;
-  }
-
-  /** Fills ol.sources with one link per source. */
-  function renderSources(list, sources) {
-    list.replaceChildren();
-    for (const source of sources || []) {
-      const item = el("li");
-      const href = safeHref(source.page_url);
-      if (href) {
-        const link = el("a", null, sourceLabel(source));
-        link.href = href;
-        item.appendChild(link);
-      } else {
-        item.textContent = sourceLabel(source);
-      }
-      list.appendChild(item);
-    }
-  }
-
-  /**
-   * "Personalised for a Beginner · interests: drones, humanoids" from the answer's
-   * `personalized_for` ({level, interests}); older stored answers have none.
-   */
-  function personalisedLabel(who) {
-    if (!who || typeof who.level !== "string") return "Personalised for your background";
-    const level = { beginner: "a Beginner", intermediate: "an Intermediate reader", advanced: "an Advanced reader" }[who.level.toLowerCase()]
-      || "your background";
-    const interests = Array.isArray(who.interests) ? who.interests.filter((i) => typeof i === "string" && i) : [];
-    return "Personalised for " + level + (interests.length ? " · interests: " + interests.join(", ") : "");
-  }
 
   /** Only what re-rendering needs is stored (chunk texts would bloat localStorage). */
   function slimSources(sources) {
@@ -347,7 +155,9 @@
     const log = $("#chat-log");
     const form = $("#chat-form");
     const input = $("#chat-input");
-    if (!panel || !log || !form || !input) return null;
+    if (!panel || !log || !form || !input || !Core) return null;
+    // A page whose content is a chat of its own (/widget's live preview) turns this one off.
+    if ($('[data-site-chat="off"]')) return null;
     const sendButton = $("#chat-send");
     const selectionBox = $("#chat-selection");
     const selectionText = $("#chat-selection-text");
@@ -404,18 +214,18 @@
     function fillBotMessage(item, message) {
       const notCovered = message.answered === false;
       // A refusal's sources are the closest sections, not citations: no [n] links into them.
-      renderAnswerText(item.querySelector(".answer"), message.text, notCovered ? [] : message.sources);
+      Core.renderAnswer(item.querySelector(".answer"), message.text, notCovered ? [] : message.sources);
       if (message.query_id) item.dataset.queryId = message.query_id;
       if (notCovered) {
         item.classList.add("not-covered");
         item.insertBefore(el("p", "coverage-note", "Not in the book"), item.firstChild);
       } else {
         item.appendChild(message.personalised
-          ? el("p", "personalised", personalisedLabel(message.personalized_for))
+          ? el("p", "personalised", Core.personalisedLabel(message.personalized_for))
           : el("p", "personalised no", "General answer"));
       }
       const list = el("ol", notCovered ? "sources closest" : "sources");
-      renderSources(list, message.sources);
+      Core.renderSources(list, message.sources);
       if (notCovered && list.childElementCount) {
         const label = el("p", "closest-label", "Closest sections in the book:");
         label.id = "closest-" + Math.random().toString(36).slice(2);
@@ -431,7 +241,7 @@
     function showError(item, detail) {
       const answer = item.querySelector(".answer");
       if (answer && !answer.textContent.trim()) answer.remove();
-      item.appendChild(el("p", "error", detail || "Something went wrong. Please try again."));
+      item.appendChild(el("p", "error", detail || Core.errorText.generic));
       item.classList.remove("streaming");
       item.classList.add("done");
     }
@@ -463,7 +273,7 @@
       try {
         const response = await postJSON("/api/v1/query/" + encodeURIComponent(message.query_id) + "/feedback",
           { helpful: helpful });
-        if (!response.ok) throw new Error(await errorDetail(response));
+        if (!response.ok) throw new Error(await Core.errorDetail(response));
         markFeedback(box, helpful);
         message.feedback = helpful; // same object as in chat.messages
         saveChat();
@@ -492,16 +302,20 @@
       try {
         const response = await postJSON("/api/v1/query/stream", body, controller.signal);
         if (!response.ok || !response.body) {
-          showError(item, await errorDetail(response));
+          showError(item, await Core.errorDetail(response));
           return;
         }
-        const result = await streamAnswer(response, item);
+        const answer = item.querySelector(".answer");
+        const result = await Core.readAnswer(response, function (text, sources) {
+          const nearEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+          Core.renderAnswer(answer, text, sources, { streaming: true });
+          if (nearEnd) scrollLogToEnd();
+        });
         if (result.error) showError(item, result.error);
-        else if (!result.done) showError(item, "The answer was interrupted. Please try again.");
         else remember(query, result.done, item);
       } catch (error) {
         if (controller.signal.aborted) return; // "New conversation" dropped this answer
-        showError(item, "Could not reach the server. Check your connection and try again.");
+        showError(item, Core.errorText.network);
       } finally {
         if (streamController === controller) {
           streamController = null;
@@ -509,46 +323,6 @@
         }
         scrollLogToEnd();
       }
-    }
-
-    /** Renders events as they arrive; resolves to {done, error}. */
-    async function streamAnswer(response, item) {
-      const answer = item.querySelector(".answer");
-      let text = "";
-      let sources = [];
-      let done = null;
-      let error = null;
-      let frame = 0;
-
-      // Re-render at most once per animation frame however fast deltas arrive.
-      function scheduleRender() {
-        if (frame) return;
-        frame = requestAnimationFrame(function () {
-          frame = 0;
-          if (done || error) return;
-          const nearEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-          renderAnswerText(answer, text, sources);
-          if (nearEnd) scrollLogToEnd();
-        });
-      }
-
-      await readEventStream(response, function (name, data) {
-        if (name === "sources" && Array.isArray(data)) {
-          sources = data;
-          scheduleRender();
-        } else if (name === "delta" && data && typeof data.text === "string") {
-          text += data.text;
-          scheduleRender();
-        } else if (name === "done" && data && typeof data === "object") {
-          done = data;
-          if (typeof done.answer !== "string") done.answer = text;
-          if (!Array.isArray(done.sources)) done.sources = sources;
-        } else if (name === "error") {
-          error = (data && data.detail) || (typeof data === "string" && data) || "Something went wrong.";
-        }
-      });
-      if (frame) cancelAnimationFrame(frame);
-      return { done: done, error: error };
     }
 
     /** Shows the final answer and stores the exchange. */
@@ -712,7 +486,7 @@
     const body = $("#chapter-body");
     const adapted = $("#chapter-personalised");
     const status = $("#personalise-status");
-    if (!button || !body || !adapted) return;
+    if (!button || !body || !adapted || !Core) return;
     const article = button.closest("article") || $("#chapter");
 
     const setStatus = (text) => { if (status) status.textContent = text; };
@@ -741,9 +515,9 @@
       try {
         const response = await postJSON("/api/v1/book/pages/" + encodeURIComponent(slug) + "/personalize", {});
         if (!response.ok || !response.body) {
-          error = await errorDetail(response);
+          error = await Core.errorDetail(response);
         } else {
-          await readEventStream(response, function (name, data) {
+          await Core.readStream(response, function (name, data) {
             if (name === "section" && data && typeof data.html === "string") {
               // The server sanitises this HTML; it is the only server string inserted as markup.
               adapted.insertAdjacentHTML("beforeend", data.html);
@@ -756,7 +530,7 @@
           if (!done && !error) error = "The adapted chapter was interrupted. Please try again.";
         }
       } catch (_) {
-        error = "Could not reach the server. Check your connection and try again.";
+        error = Core.errorText.network;
       }
       button.disabled = false;
 
@@ -819,6 +593,227 @@
   }
 
   // ---------------------------------------------------------------------------
+  // ----- reading features: code copy buttons, tabs, "On this page" scroll-spy, search dialog
+  // ---------------------------------------------------------------------------
+
+  function initCodeCopy() {
+    document.addEventListener("click", async function (event) {
+      const button = event.target.closest && event.target.closest(".code-copy");
+      if (!button) return;
+      const code = button.closest(".code-block") && button.closest(".code-block").querySelector("pre code");
+      if (!code) return;
+      let ok = false;
+      try {
+        await navigator.clipboard.writeText(code.innerText.replace(/\n$/, ""));
+        ok = true;
+      } catch (_) {
+        // Clipboard API refused (insecure context): select the code so Ctrl+C works.
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      button.textContent = ok ? "Copied" : "Press Ctrl+C";
+      button.classList.toggle("copied", ok);
+      setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 2000);
+    });
+  }
+
+  function initTabs() {
+    for (const list of document.querySelectorAll(".tabs > .tab-list")) {
+      const tabs = Array.from(list.querySelectorAll('[role="tab"]'));
+      const select = function (tab, focus) {
+        for (const other of tabs) {
+          const on = other === tab;
+          other.setAttribute("aria-selected", String(on));
+          other.tabIndex = on ? 0 : -1;
+          const panel = document.getElementById(other.getAttribute("aria-controls"));
+          if (panel) panel.hidden = !on;
+        }
+        if (focus) tab.focus();
+      };
+      list.addEventListener("click", function (event) {
+        const tab = event.target.closest('[role="tab"]');
+        if (tab) select(tab, false);
+      });
+      list.addEventListener("keydown", function (event) {
+        const index = tabs.indexOf(document.activeElement);
+        if (index < 0) return;
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (step) { event.preventDefault(); select(tabs[(index + step + tabs.length) % tabs.length], true); }
+        else if (event.key === "Home") { event.preventDefault(); select(tabs[0], true); }
+        else if (event.key === "End") { event.preventDefault(); select(tabs[tabs.length - 1], true); }
+      });
+    }
+  }
+
+  /** Highlights the "On this page" entry of the section being read. */
+  function initScrollSpy() {
+    const links = Array.from(document.querySelectorAll(".page-toc a[href^='#']"));
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    const byId = new Map();
+    for (const link of links) {
+      const target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      if (target) byId.set(target, link);
+    }
+    const headings = Array.from(byId.keys());
+    function update() {
+      const line = (parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar-h")) || 52) + 24;
+      let current = headings[0];
+      for (const heading of headings) {
+        if (heading.getBoundingClientRect().top - line <= 0) current = heading; else break;
+      }
+      // At the very bottom the last section is the current one even if its heading is low on screen.
+      if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) current = headings[headings.length - 1];
+      for (const [heading, link] of byId) {
+        const on = heading === current;
+        link.classList.toggle("active", on);
+        if (on) link.setAttribute("aria-current", "location"); else link.removeAttribute("aria-current");
+      }
+    }
+    const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -60% 0px" });
+    headings.forEach((heading) => observer.observe(heading));
+    window.addEventListener("scroll", update, { passive: true });
+    update();
+  }
+
+  /** An empty chat offers questions about the page; a click asks one. */
+  function initStarters() {
+    const starters = $("#chat-starters");
+    const log = $("#chat-log");
+    const form = $("#chat-form");
+    const input = $("#chat-input");
+    if (!starters || !log || !form || !input) return;
+    const update = () => { starters.hidden = log.children.length > 0; };
+    new MutationObserver(update).observe(log, { childList: true });
+    update();
+    starters.addEventListener("click", function (event) {
+      const button = event.target.closest("button.starter");
+      if (!button) return;
+      input.value = button.textContent;
+      if (form.requestSubmit) form.requestSubmit();
+      else form.dispatchEvent(new Event("submit", { cancelable: true }));
+    });
+  }
+
+  /** Ctrl+K or "/" opens a search dialog with results as you type (from /api/v1/search). */
+  function initSearchDialog() {
+    const dialog = $("#search-dialog");
+    const input = $("#search-dialog-input");
+    const list = $("#search-dialog-results");
+    const status = $("#search-dialog-status");
+    if (!dialog || !input || !list || typeof dialog.showModal !== "function") return;
+    let timer = null, controller = null, active = -1, lastQuery = "";
+
+    function open() {
+      if (dialog.open) return;
+      const header = $("#search-input");
+      if (header && header.value && !input.value) input.value = header.value;
+      dialog.showModal();
+      if (input.value.trim()) { clearTimeout(timer); }
+      input.focus();
+      input.select();
+      if (input.value.trim()) search(input.value.trim());
+    }
+
+    function items() { return Array.from(list.querySelectorAll("li > a")); }
+
+    function setActive(index, announce) {
+      const links = items();
+      if (!links.length) { active = -1; return; }
+      active = (index + links.length) % links.length;
+      links.forEach((link, i) => link.parentElement.classList.toggle("active", i === active));
+      if (announce) status.textContent = (active + 1) + " of " + links.length + ": " + (links[active].querySelector(".hit-title") || links[active]).textContent;
+      links[active].scrollIntoView({ block: "nearest" });
+    }
+
+    /** Appends `text` with the query's words wrapped in <mark>. */
+    function highlighted(parent, text, words) {
+      if (!words.length) { parent.textContent = text; return parent; }
+      const pattern = new RegExp("(" + words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") + ")", "gi");
+      let last = 0, match;
+      while ((match = pattern.exec(text))) {
+        if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+        parent.appendChild(el("mark", null, match[0]));
+        last = pattern.lastIndex;
+        if (match[0].length === 0) pattern.lastIndex++;
+      }
+      if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+      return parent;
+    }
+
+    async function search(query) {
+      lastQuery = query;
+      if (controller) controller.abort();
+      if (!query) { list.replaceChildren(); status.textContent = "Type to search the book."; return; }
+      controller = new AbortController();
+      let results;
+      try {
+        const response = await fetch("/api/v1/search?limit=8&q=" + encodeURIComponent(query), { signal: controller.signal });
+        if (!response.ok) throw new Error("status " + response.status);
+        results = (await response.json()).results || [];
+      } catch (error) {
+        if (error && error.name === "AbortError") return;
+        status.textContent = "Search is unavailable right now.";
+        return;
+      }
+      if (query !== lastQuery) return;
+      const words = query.split(/\s+/).filter((w) => w.length > 1);
+      list.replaceChildren();
+      results.forEach(function (result, index) {
+        const item = el("li");
+        const link = el("a");
+        link.href = safeHref(result.page_url) || "#";
+        link.tabIndex = -1;
+        highlighted(link.appendChild(el("span", "hit-title")), result.section || result.page_title, words);
+        if (result.section && result.section !== result.page_title) link.appendChild(el("span", "hit-path", result.page_title + " › " + result.section));
+        else link.appendChild(el("span", "hit-path", result.page_title));
+        highlighted(link.appendChild(el("span", "hit-snippet")), result.snippet || "", words);
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      const more = el("li", "search-dialog-more");
+      const all = el("a", null, "See all results for “" + query + "”");
+      all.href = "/search?q=" + encodeURIComponent(query);
+      all.tabIndex = -1;
+      more.appendChild(all);
+      list.appendChild(more);
+      status.textContent = results.length ? results.length + (results.length === 1 ? " result" : " results") : "Nothing in the book matches “" + query + "”.";
+      setActive(0);
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(() => search(input.value.trim()), 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); setActive(active + 1, true); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1, true); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        const links = items();
+        if (active >= 0 && links[active]) window.location.href = links[active].href;
+        else if (input.value.trim()) window.location.href = "/search?q=" + encodeURIComponent(input.value.trim());
+      }
+    });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    document.addEventListener("keydown", function (event) {
+      const typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable='true']");
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") { event.preventDefault(); open(); }
+      else if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) { event.preventDefault(); open(); }
+    });
+    const opener = $("#search-open");
+    if (opener) opener.addEventListener("click", open);
+    const header = $("#search-input");
+    // Typing in the header's box continues in the dialog, with results as you type.
+    if (header) header.addEventListener("input", function () {
+      input.value = header.value;
+      open();
+    });
+  }
+
+  // ---------------------------------------------------------------------------
   // Start
   // ---------------------------------------------------------------------------
 
@@ -832,6 +827,11 @@
     initAskSelection(chatApi);
     initPersonalisation();
     initPasswordRules();
+    initCodeCopy();
+    initTabs();
+    initScrollSpy();
+    initSearchDialog();
+    initStarters();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -2,15 +2,24 @@
    <script src="https://primer.example/widget.js" data-primer-url="https://primer.example" defer></script>
    Adds one host element, <primer-widget id="primer-widget-host">, whose open shadow root holds all
    markup and styles: nothing else on the host page is touched. Talks to Primer with CORS and no
-   cookies; a signed-in reader's tokens live in localStorage "primer-widget-auth". */
+   cookies; a signed-in reader's tokens live in localStorage "primer-widget-auth".
+   Optional: data-primer-container="ID" mounts the widget inside element ID instead of <body>
+   (give that element `contain: layout paint` to keep the button and panel inside it), and
+   data-primer-open="true" starts with the panel open (Primer's /widget page uses both).
+   /widget.js is chat-core.js (window.PrimerChatCore: stream reader, answer renderer, source
+   labels, error texts, shared with the site's chat) followed by this file. */
 (function () {
   "use strict";
 
   if (document.getElementById("primer-widget-host")) return; // the script was included twice
+  const Core = window.PrimerChatCore;
+  if (!Core) return; // served without chat-core.js: nothing could work
 
   const AUTH_KEY = "primer-widget-auth";
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   const BASE = primerURL(script);
+  /** How answers and sources link back to the book: absolute, in a new tab, with the widget's class names. */
+  const RENDER = { base: BASE, newTab: true, citeClass: "pw-cite", mathClass: "pw-math", inlineMathClass: "pw-inline-math" };
 
   /** data-primer-url, else the origin the script was loaded from, without a trailing slash. */
   function primerURL(tag) {
@@ -34,7 +43,7 @@
 .pw-root {
   --bg: #ffffff; --fg: #1f2328; --muted: #5b6470; --border: #d9dee4; --surface: #f5f7f9;
   --accent: #0b5cad; --accent-hover: #094b8e; --accent-fg: #ffffff; --accent-soft: #e5effa;
-  --error: #b42318; --error-soft: #fdecea; --code-bg: #f2f4f6;
+  --error: #b42318; --error-soft: #fdecea; --code-bg: #f2f4f6; --math-fg: #5a2d91;
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: var(--fg);
 }
@@ -42,7 +51,7 @@
   .pw-root {
     --bg: #15181c; --fg: #e4e7eb; --muted: #9aa3ad; --border: #30363d; --surface: #1c2026;
     --accent: #71b3ff; --accent-hover: #9ccaff; --accent-fg: #0b1622; --accent-soft: #172a40;
-    --error: #ff8a80; --error-soft: #3a1d1b; --code-bg: #1f242b;
+    --error: #ff8a80; --error-soft: #3a1d1b; --code-bg: #1f242b; --math-fg: #d2a8ff;
   }
 }
 button, input, textarea { font: inherit; color: inherit; }
@@ -66,7 +75,8 @@ input, textarea {
 #pw-panel {
   position: fixed; right: 20px; bottom: 76px; z-index: 2147483000;
   display: flex; flex-direction: column;
-  width: 380px; max-width: calc(100vw - 40px); height: min(600px, calc(100vh - 100px));
+  /* Percentages of the containing block: the viewport, or a data-primer-container box. */
+  width: 380px; max-width: calc(100% - 40px); height: min(600px, calc(100% - 100px));
   border: 1px solid var(--border); border-radius: 12px; overflow: hidden;
   background: var(--bg); box-shadow: 0 6px 24px rgba(15, 23, 42, 0.25);
 }
@@ -99,12 +109,20 @@ input, textarea {
   overflow-x: auto; margin: 0 0 0.55em; padding: 0.55rem 0.7rem; border: 1px solid var(--border);
   border-radius: 8px; background: var(--code-bg); font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 }
-.pw-answer ul { margin: 0 0 0.55em; padding-left: 1.3em; list-style: disc; }
-.pw-math {
-  overflow-x: auto; margin: 0 0 0.3em; padding: 0.45rem 0.6rem; border-radius: 8px; background: var(--code-bg);
-  font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; text-align: center; white-space: pre;
+.pw-answer ul, .pw-answer ol { margin: 0 0 0.55em; padding-left: 1.4em; }
+.pw-answer ul { list-style: disc; }
+.pw-answer ol { list-style: decimal; }
+.pw-answer li + li { margin-top: 0.2em; }
+.pw-answer :not(pre) > code {
+  padding: 0.05em 0.3em; border-radius: 4px; background: var(--code-bg);
+  font: 0.88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere;
 }
-.pw-answer > div { margin: 0 0 0.55em; }
+.pw-answer pre code { font: inherit; white-space: pre; }
+.pw-answer code.pw-inline-math { color: var(--math-fg); }
+.pw-math {
+  overflow-x: auto; margin: 0 0 0.55em; padding: 0.45rem 0.6rem; border-radius: 8px; background: var(--code-bg);
+  color: var(--math-fg); font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; text-align: center; white-space: pre;
+}
 .pw-streaming .pw-answer:empty::before { content: "Thinking…"; color: var(--muted); }
 a { color: var(--accent); }
 a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-height: 1; text-decoration: none; padding: 0 0.1em; }
@@ -268,16 +286,6 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
     return anonymousRetry ? request(path, body) : response;
   }
 
-  async function errorDetail(response) {
-    try {
-      const data = await response.json();
-      if (data && data.detail) return String(data.detail);
-    } catch (_) { /* not JSON */ }
-    return response.status === 429
-      ? "Too many requests. Please wait a moment and try again."
-      : "Something went wrong (HTTP " + response.status + ").";
-  }
-
   // ---------------------------------------------------------------------------
   // Sign-in / sign-out
   // ---------------------------------------------------------------------------
@@ -303,7 +311,7 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
     ui.signinSubmit.disabled = true;
     try {
       const response = await request("/api/v1/auth/signin", { email: email, password: ui.password.value });
-      if (!response.ok) throw new Error(await errorDetail(response));
+      if (!response.ok) throw new Error(await Core.errorDetail(response));
       const data = await response.json();
       ui.password.value = "";
       saveAuth({
@@ -314,7 +322,7 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
       ui.input.focus();
     } catch (error) {
       ui.signinError.textContent = error instanceof TypeError
-        ? "Could not reach Primer." : error.message || "Sign-in failed.";
+        ? await Core.networkErrorText(BASE) : error.message || "Sign-in failed.";
       ui.signinError.hidden = false;
     } finally {
       ui.signinSubmit.disabled = false;
@@ -331,163 +339,25 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
   }
 
   // ---------------------------------------------------------------------------
-  // Server-sent events over fetch (frames may be split across chunks)
+  // Answers (stream reading and rendering are PrimerChatCore's)
   // ---------------------------------------------------------------------------
-
-  async function readEventStream(response, onEvent) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    const flushFrames = function () {
-      buffer = buffer.replace(/\r\n/g, "\n");
-      let end;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        parseFrame(buffer.slice(0, end), onEvent);
-        buffer = buffer.slice(end + 2);
-      }
-    };
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      flushFrames();
-    }
-    buffer += decoder.decode();
-    flushFrames();
-    if (buffer.trim()) parseFrame(buffer, onEvent);
-  }
-
-  function parseFrame(frame, onEvent) {
-    let name = "message";
-    const data = [];
-    for (const line of frame.split("\n")) {
-      const match = /^(event|data):\s?(.*)$/.exec(line);
-      if (!match) continue; // comments, id:, retry:
-      if (match[1] === "event") name = match[2];
-      else data.push(match[2]);
-    }
-    if (!data.length) return;
-    let parsed;
-    try { parsed = JSON.parse(data.join("\n")); } catch (_) { parsed = data.join("\n"); }
-    onEvent(name, parsed);
-  }
-
-  // ---------------------------------------------------------------------------
-  // Answers
-  // ---------------------------------------------------------------------------
-
-  /** Absolute link for a source's page_url ("/book/…" → "{url}/book/…"); "" if unusable. */
-  function absoluteHref(pageURL) {
-    if (typeof pageURL !== "string" || !pageURL) return "";
-    if (/^https?:\/\//i.test(pageURL)) return pageURL;
-    return pageURL.startsWith("/") && !pageURL.startsWith("//") ? BASE + pageURL : "";
-  }
-
-  function externalLink(className, text, href) {
-    const link = el("a", className, text);
-    link.href = href;
-    link.target = "_blank";
-    link.rel = "noopener noreferrer";
-    return link;
-  }
-
-  function sourceLabel(source) {
-    const title = source.page_title || "Source";
-    return source.section && source.section !== title ? title + " › " + source.section : title;
-  }
-
-  /** Paragraphs on blank lines, ``` fences as <pre><code>, [n] as citation links; text only. */
-  function renderAnswer(container, text, sources) {
-    container.replaceChildren();
-    const blocks = String(text || "").replace(/\r\n?/g, "\n").split(/^\s*(?:```|~~~).*$/m);
-    blocks.forEach(function (block, index) {
-      if (index % 2 === 1) { // inside a fence
-        const pre = el("pre");
-        pre.appendChild(el("code", null, block.replace(/^\n|\n$/g, "")));
-        container.appendChild(pre);
-        return;
-      }
-      for (const paragraph of block.split(/\n\s*\n/)) {
-        if (paragraph.trim()) container.appendChild(renderParagraph(paragraph.trim(), sources));
-      }
-    });
-  }
-
-  /** "$$…$$ [n]" → formula block; "- " lines → list; otherwise a paragraph with line breaks. */
-  function renderParagraph(text, sources) {
-    const lines = text.split("\n");
-    if (text.startsWith("$$")) {
-      const close = text.indexOf("$$", 2);
-      const box = el("div");
-      box.appendChild(el("div", "pw-math", (close === -1 ? text.slice(2) : text.slice(2, close)).trim()));
-      if (close !== -1) appendWithCitations(box, text.slice(close + 2), sources);
-      return box;
-    }
-    if (lines.every((line) => /^\s*[-*•]\s+/.test(line))) {
-      const list = el("ul");
-      for (const line of lines) appendWithCitations(list.appendChild(el("li")), line.replace(/^\s*[-*•]\s+/, ""), sources);
-      return list;
-    }
-    const p = el("p");
-    lines.forEach(function (line, index) {
-      if (index) p.appendChild(el("br"));
-      appendWithCitations(p, line, sources);
-    });
-    return p;
-  }
-
-  // [n] citations, `code`, $math$ and **bold** inside a line (as on the site).
-  const INLINE = /(\[\d+\])|`([^`\n]+)`|\$([^\s$](?:[^$\n]*[^\s$])?)\$|\*\*([^*\n]+)\*\*/g;
-
-  function appendWithCitations(parent, text, sources) {
-    let last = 0;
-    let match;
-    INLINE.lastIndex = 0;
-    while ((match = INLINE.exec(text))) {
-      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      if (match[1]) {
-        const source = sources[parseInt(match[1].slice(1, -1), 10) - 1];
-        const href = source ? absoluteHref(source.page_url) : "";
-        parent.appendChild(href ? externalLink("pw-cite", match[1], href) : document.createTextNode(match[1]));
-      } else if (match[2] != null) parent.appendChild(el("code", null, match[2]));
-      else if (match[3] != null) parent.appendChild(el("code", "pw-inline-math", match[3]));
-      else parent.appendChild(el("strong", null, match[4]));
-      last = INLINE.lastIndex;
-    }
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  /** "Personalised for a Beginner · interests: drones" from the answer's `personalized_for`. */
-  function personalisedLabel(who) {
-    if (!who || typeof who.level !== "string") return "Personalised for your background";
-    const level = { beginner: "a Beginner", intermediate: "an Intermediate reader", advanced: "an Advanced reader" }[who.level.toLowerCase()]
-      || "your background";
-    const interests = Array.isArray(who.interests) ? who.interests.filter((i) => typeof i === "string" && i) : [];
-    return "Personalised for " + level + (interests.length ? " · interests: " + interests.join(", ") : "");
-  }
 
   function finishAnswer(item, done) {
     const sources = Array.isArray(done.sources) ? done.sources : [];
     const notCovered = done.answered === false;
     // A refusal's sources are the closest sections, not citations.
-    renderAnswer(item.querySelector(".pw-answer"), done.answer, notCovered ? [] : sources);
+    Core.renderAnswer(item.querySelector(".pw-answer"), done.answer, notCovered ? [] : sources, RENDER);
     if (notCovered) {
       item.classList.add("pw-not-covered");
       item.insertBefore(el("p", "pw-coverage", "Not in the book"), item.firstChild);
       if (sources.length) item.appendChild(el("p", "pw-closest-label", "Closest sections in the book:"));
     } else {
       item.appendChild(done.personalization_applied === true
-        ? el("p", "pw-personalised", personalisedLabel(done.personalized_for))
+        ? el("p", "pw-personalised", Core.personalisedLabel(done.personalized_for))
         : el("p", "pw-personalised pw-no", "General answer"));
     }
     const list = el("ol", notCovered ? "pw-sources pw-closest" : "pw-sources");
-    for (const source of sources) {
-      const li = el("li");
-      const href = absoluteHref(source.page_url);
-      if (href) li.appendChild(externalLink("", sourceLabel(source), href));
-      else li.textContent = sourceLabel(source);
-      list.appendChild(li);
-    }
+    Core.renderSources(list, sources, RENDER);
     item.appendChild(list);
     if (done.query_id) item.dataset.queryId = done.query_id;
     if (done.conversation_id) conversationId = done.conversation_id;
@@ -496,7 +366,9 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
   }
 
   function failAnswer(item, detail) {
-    item.appendChild(el("p", "pw-error", detail));
+    const answer = item.querySelector(".pw-answer");
+    if (answer && !answer.textContent.trim()) answer.remove();
+    item.appendChild(el("p", "pw-error", detail || Core.errorText.generic));
     item.classList.remove("pw-streaming");
     item.classList.add("done");
   }
@@ -512,37 +384,34 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
 
     const body = { query: query };
     if (conversationId) body.conversation_id = conversationId;
-    let text = "";
-    let sources = [];
     let done = null;
     let error = null;
     try {
       const response = await authedRequest("/api/v1/query/stream", body, true);
       if (!response.ok || !response.body) {
-        error = await errorDetail(response);
+        error = await Core.errorDetail(response);
       } else {
-        await readEventStream(response, function (name, data) {
-          if (name === "sources" && Array.isArray(data)) sources = data;
-          else if (name === "delta" && data && typeof data.text === "string") {
-            text += data.text;
-            renderAnswer(answer, text, sources);
-            scrollToEnd();
-          } else if (name === "done" && data && typeof data === "object") done = data;
-          else if (name === "error") error = (data && data.detail) || "Something went wrong.";
+        const result = await Core.readAnswer(response, function (text, sources) {
+          const nearEnd = isNearEnd();
+          Core.renderAnswer(answer, text, sources, Object.assign({ streaming: true }, RENDER));
+          if (nearEnd) scrollToEnd();
         });
-        if (!done && !error) error = "The answer was interrupted. Please try again.";
+        done = result.done;
+        error = result.error;
       }
-    } catch (_) {
-      error = "Could not reach Primer. Check your connection and try again.";
+    } catch (failure) {
+      // A refused CORS preflight looks like a network failure: ask the server which it was.
+      error = failure instanceof TypeError ? await Core.networkErrorText(BASE) : Core.errorText.network;
     }
     if (error) failAnswer(item, error);
-    else {
-      if (typeof done.answer !== "string") done.answer = text;
-      if (!Array.isArray(done.sources)) done.sources = sources;
-      finishAnswer(item, done);
-    }
+    else finishAnswer(item, done);
     ui.send.disabled = false;
     scrollToEnd();
+  }
+
+  /** Whether the log shows its end (then a growing answer keeps it there). */
+  function isNearEnd() {
+    return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 40;
   }
 
   function scrollToEnd() {
@@ -553,10 +422,11 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
   // Panel and wiring
   // ---------------------------------------------------------------------------
 
-  function setOpen(open) {
+  function setOpen(open, focus) {
     ui.panel.hidden = !open;
     ui.open.setAttribute("aria-expanded", open ? "true" : "false");
-    if (open) { scrollToEnd(); ui.input.focus(); } else ui.open.focus();
+    if (open) scrollToEnd();
+    if (focus !== false) (open ? ui.input : ui.open).focus();
   }
 
   ui.open.addEventListener("click", () => setOpen(ui.panel.hidden));
@@ -584,7 +454,10 @@ a.pw-cite { font-size: 0.78em; font-weight: 600; vertical-align: 0.25em; line-he
   renderAuth();
 
   function mount() {
-    document.body.appendChild(host);
+    const containerID = script && script.getAttribute("data-primer-container");
+    const container = containerID ? document.getElementById(containerID) : null;
+    (container || document.body).appendChild(host);
+    if (script && script.getAttribute("data-primer-open") === "true") setOpen(true, false);
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -66,7 +66,7 @@ enum AccountPages {
         \(fieldError("hardware_experience", errors))
         <fieldset class="interests"><legend>Interests</legend>
         <p class="why">\(interestsWhy)</p>
-        <div class="topics">\(checkboxes)</div>
+        <fieldset class="topics"><legend class="visually-hidden">Topics from the book</legend><div class="topics">\(checkboxes)</div></fieldset>
         <label for="interests_other">Other topics <span class="optional">(comma-separated)</span></label>
         <input id="interests_other" name="interests_other" type="text" maxlength="500" value="\(others.joined(separator: ", "))">
         \(fieldError("interests", errors))
@@ -128,6 +128,57 @@ enum AccountPages {
         \(fieldError("delete_password", errors))
         <button type="submit" id="delete-account-button" class="button danger">Delete my account</button>
         </form>
+        </section>
+        """)
+    }
+
+    /// After sign-up: what Primer now does with the reader's background, with links onward.
+    static func welcome(frame: PageFrame, reader: AuthenticatedReader, firstChapter: String?) -> HTML {
+        let profile = reader.readerProfile
+        let level = profile.softwareExperience
+        let answers: String = switch level {
+        case .beginner: "Answers start with plain-language passages and examples, explain the jargon they use in a short “Key terms” list, and leave out code and formulas unless you ask for them."
+        case .intermediate: "Answers lead with the book’s explanation of what you asked and add a supporting passage when it helps."
+        case .advanced: "Answers go straight to the technical passage and include the section’s formulas and code, with less introduction."
+        }
+        let code: String = switch profile.programmingBackground {
+        case .none?, .basic?: "Code appears when you ask for it (“show me the code”)."
+        case .intermediate?, .advanced?: "Code from the book is included when the section has it."
+        case nil: "Tell Primer your programming background on your profile to decide how much code answers show."
+        }
+        let hardware: String = profile.hardwareExperience == .none || profile.hardwareExperience == .basic
+            ? "Electronics and mechanics terms are explained as they come up."
+            : "Electronics and mechanics are not re-explained."
+        let interests: String = profile.interests.isEmpty
+            ? "Add interests on your profile and examples will come from the topics you care about."
+            : "When the book has an example from \(profile.interests.joined(separator: ", ")), answers prefer it."
+        let start: HTML? = firstChapter.map { "<a class=\"button primary\" id=\"welcome-start\" href=\"/book/\($0)\">Start reading</a>" }
+        return frame.render("""
+        <section class="form-page welcome" id="welcome">
+        <h1>Welcome\(reader.user.name.map { ", \($0)" } ?? "")!</h1>
+        <p class="lead">Primer now knows your background: <strong>\(level.rawValue)</strong> software experience, \
+        <strong>\(profile.programmingBackground?.rawValue ?? "unstated")</strong> programming, \
+        <strong>\(profile.hardwareExperience.rawValue)</strong> hardware experience.</p>
+        <h2>What changes now</h2>
+        <ul class="welcome-list">
+        <li><strong>Answers in the chat</strong> are labelled “Personalised for you”. \(answers)</li>
+        <li>\(code) \(hardware)</li>
+        <li>\(interests)</li>
+        <li><strong>Chapters</strong>: “Personalise this chapter” on any page rewrites it for your level; “Show the original” brings the book’s text back.</li>
+        </ul>
+        <p>You can change any of this at any time on <a href="/profile" id="welcome-profile">your profile</a>.</p>
+        <p>\(start) <a class="button" href="/profile">Review my profile</a></p>
+        </section>
+        """)
+    }
+
+    /// After deleting the account: what was deleted, and that the reader is signed out.
+    static func accountDeleted(frame: PageFrame) -> HTML {
+        frame.render("""
+        <section class="form-page" id="account-deleted">
+        <h1>Your account is deleted</h1>
+        <p class="lead">Your account, your background and every question you asked are gone, and you are signed out on every device.</p>
+        <p>You can keep reading and asking without an account. <a href="/">Back to the book</a> · <a href="/signup">Sign up again</a></p>
         </section>
         """)
     }

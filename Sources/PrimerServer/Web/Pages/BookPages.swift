@@ -57,17 +57,45 @@ enum BookPages {
         } else if results.isEmpty {
             list = "<p id=\"search-empty\">Nothing in the book matches “\(query)”. Try other words, or ask the book.</p>"
         } else {
+            let words = Self.searchWords(query)
             let items: [HTML] = results.map { result in
-                let label = result.section.isEmpty ? result.pageTitle : "\(result.pageTitle) › \(result.section)"
-                return "<li><a href=\"\(result.pageURL)\">\(label)</a><p class=\"snippet\">\(result.snippet)</p></li>"
+                let title = result.section.isEmpty ? result.pageTitle : result.section
+                let path: HTML? = result.section.isEmpty || result.section == result.pageTitle ? nil
+                    : "<span class=\"hit-path\">\(result.pageTitle) › \(result.section)</span>"
+                return """
+                <li><a href="\(result.pageURL)">\(marked(title, words))</a>\(path)<p class="snippet">\(marked(result.snippet, words))</p></li>
+                """
             }
-            list = "<ol id=\"search-results\">\(items)</ol>"
+            list = "<p class=\"hint\">\(results.count) \(results.count == 1 ? "result" : "results") for “\(query)”</p><ol id=\"search-results\">\(items)</ol>"
         }
         return frame.render("""
         <section class="search-page"><h1>Search</h1>
-        <form action="/search" method="get" role="search" class="search-again"><input name="q" type="search" value="\(query)" aria-label="Search the book"> <button type="submit" class="button">Search</button></form>
         \(list)</section>
         """)
+    }
+
+    /// The query's words worth marking in results (two letters or more).
+    static func searchWords(_ query: String) -> [String] {
+        query.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { $0.count > 1 }
+    }
+
+    /// `text` with the words that start with a query word wrapped in `<mark>` ("servo" marks "servos").
+    static func marked(_ text: String, _ words: [String]) -> HTML {
+        guard !words.isEmpty else { return "\(text)" }
+        var html = HTML(stringLiteral: ""), word = ""
+        func flush() {
+            guard !word.isEmpty else { return }
+            let lower = word.lowercased()
+            html = words.contains(where: { lower.hasPrefix($0) }) ? "\(html)<mark>\(word)</mark>" : "\(html)\(word)"
+            word = ""
+        }
+        for character in text {
+            if character.isLetter || character.isNumber { word.append(character); continue }
+            flush()
+            html = "\(html)\(String(character))"
+        }
+        flush()
+        return html
     }
 
     static func notFound(frame: PageFrame) -> HTML {
