@@ -158,6 +158,17 @@ import Testing
         }
     }
 
+    /// An answer quoting a formula shows it readably (u(t) = Kₚ e(t) + …), never TeX commands.
+    @Test func formulasInAnswersAreReadable() async throws {
+        try await withServer(.sqlite) { server in
+            try await server.ingest()
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "Show me the equation for the PID controller output"])
+            let answer = response.json["answer"] as? String ?? ""
+            #expect(answer.contains("$$") && answer.contains("Kₚ"), "\(answer)")
+            #expect(!answer.contains("\\"), "no TeX command: \(answer)")
+        }
+    }
+
     @Test(arguments: TestDatabase.allCases)
     func selectedTextIsTheOnlySource(db: TestDatabase) async throws {
         try await withServer(db) { server in

@@ -33,6 +33,10 @@ struct ReadingBrowserTests {
                 for tex in ["\\frac", "\\dot", "\\Delta", "$$", "K_p"] { #expect(!text.contains(tex), "raw TeX \(tex) on the page") }
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-desktop-light")
+                // "On this page" follows scrolling.
+                try await Self.scroll(browser, to: "#tuning-the-gains")
+                try await browser.waitUntil("scroll-spy", "document.querySelector('.page-toc a.active')?.getAttribute('href') === '#tuning-the-gains'")
+                #expect(try await browser.execute("return document.querySelectorAll('.page-toc a.active').length") as? Int == 1)
 
                 // A callout, highlighted code, its copy button, tabs and details.
                 try await browser.go(base + Self.code)
@@ -74,16 +78,26 @@ struct ReadingBrowserTests {
                 try await browser.setColorScheme(.dark)
                 try await Self.scroll(browser, to: ".tabs")
                 try await browser.screenshot(named: "callouts-code-desktop-dark")
+                try await Self.scroll(browser, to: ".admonition-tip")
+                try await browser.screenshot(named: "callout-desktop-dark")
                 try await browser.go(base + Self.maths)
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-desktop-dark")
                 try await browser.setWindowSize(width: 390, height: 844)
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-phone-dark")
+                try await browser.go(base + Self.code)
+                try await Self.scroll(browser, to: ".tabs")
+                try await browser.screenshot(named: "callouts-code-phone-dark")
                 try await browser.setColorScheme(.light)
                 try await browser.go(base + Self.code)
                 try await Self.scroll(browser, to: ".tabs")
                 try await browser.screenshot(named: "callouts-code-phone-light")
+                // The open drawer is never covered by the "Ask the book" button.
+                try await browser.click("#sidebar-toggle")
+                try await browser.waitUntil("drawer open", "document.querySelector('#sidebar').classList.contains('open')")
+                #expect(try await !browser.isDisplayed("#chat-open"))
+                try await browser.click("#sidebar-toggle")
                 try await browser.go(base + Self.maths)
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-phone-light")
@@ -115,6 +129,9 @@ struct ReadingBrowserTests {
                 let path = try await browser.text("#search-dialog-results li:first-child .hit-path")
                 #expect(path.contains("›") || !path.isEmpty)
                 try await browser.screenshot(named: "search-dialog-desktop-light")
+                try await browser.setColorScheme(.dark)
+                try await browser.screenshot(named: "search-dialog-desktop-dark")
+                try await browser.setColorScheme(.light)
                 try await browser.press(["\u{E015}"])  // ↓: the second result
                 let second = try await browser.execute("return document.querySelectorAll('#search-dialog-results li > a')[1].getAttribute('href')") as? String ?? ""
                 #expect(try await browser.attribute("#search-dialog-results li:nth-child(2)", "class") == "active")
@@ -152,6 +169,17 @@ struct ReadingBrowserTests {
                     """) as? Bool
                 #expect(overlap == false)
                 try await browser.screenshot(named: "chat-docked-desktop-light")
+
+                // The search dialog on a phone, both themes.
+                try await browser.setWindowSize(width: 390, height: 844)
+                try await browser.go(base + "/")
+                _ = try await browser.waitFor("#search-input")
+                try await browser.press(["/"])
+                try await browser.press("servo".map(String.init))
+                try await browser.waitUntil("phone results", "document.querySelectorAll('#search-dialog-results li').length > 2")
+                try await browser.screenshot(named: "search-dialog-phone-light")
+                try await browser.setColorScheme(.dark)
+                try await browser.screenshot(named: "search-dialog-phone-dark")
             }
         }
     }
@@ -174,12 +202,17 @@ struct ReadingBrowserTests {
                 try await browser.go(base + "/search?q=servo"); try await check("search")
                 try await browser.go(base + "/widget"); try await check("widget page")
                 try await browser.go(base + "/signup"); try await check("sign-up")
+                let signedOutHeader = try await browser.execute("return document.querySelector('.topbar').getBoundingClientRect().height") as? Double
 
                 try await browser.type("#email", "axe@example.com")
                 try await browser.type("#password", "Sturdy#Pass1")
                 try await browser.click("input[name='interests[]']")
                 try await browser.click("#signup-submit")
                 try await browser.waitUntil("signed in", "document.body.dataset.signedIn === 'true'")
+                #expect(try await browser.exists("#welcome"))
+                let signedInHeader = try await browser.execute("return document.querySelector('.topbar').getBoundingClientRect().height") as? Double
+                #expect(signedInHeader == signedOutHeader, "the header keeps its height: \(String(describing: signedInHeader)) vs \(String(describing: signedOutHeader))")
+                try await browser.screenshot(named: "welcome-desktop-light")
                 try await check("welcome")
                 try await browser.go(base + "/profile"); try await check("profile")
                 try await browser.go(base + BrowserTests.chapter)

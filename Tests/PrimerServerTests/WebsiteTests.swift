@@ -311,6 +311,9 @@ extension TestServer {
             #expect(widget.headers.first(name: .contentType) == "text/javascript; charset=utf-8")
             #expect(widget.headers.first(name: "Cross-Origin-Resource-Policy") == "cross-origin")
             #expect(try await server.send(.GET, "/assets/nope.js").status == .notFound)
+            let icon = try await server.send(.GET, "/favicon.svg")
+            #expect(icon.status == .ok && icon.headers.first(name: .contentType) == "image/svg+xml" && icon.text.hasPrefix("<svg"))
+            #expect(try await server.send(.GET, "/favicon.ico").headers.first(name: .location) == "/favicon.svg")
         }
     }
 }

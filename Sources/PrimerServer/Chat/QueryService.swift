@@ -307,7 +307,8 @@ struct QueryService {
     /// Records the query and builds the final response.
     func finish(_ prepared: Prepared, generated: Generated) async throws -> QueryResponse {
         let answered = prepared.relevant && !generated.answer.trimmingWhitespace().isEmpty
-        let text = answered ? generated.answer
+        // Formulas in their readable form: the chat shows text, never TeX commands.
+        let text = answered ? MathSpans.readable(generated.answer)
             : Self.notCovered(prepared.input.query, missing: prepared.coverage.missing, hasClosest: !prepared.closest.isEmpty)
         let sources = answered ? prepared.sources(cited: generated.cited) : prepared.closest
         let latency = Double((NIODeadline.now() - prepared.start).nanoseconds) / 1_000_000

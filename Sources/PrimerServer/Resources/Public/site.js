@@ -659,7 +659,8 @@
     }
     const headings = Array.from(byId.keys());
     function update() {
-      const line = (parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar-h")) || 52) + 24;
+      // The section whose heading last crossed the upper third of the window is the one being read.
+      const line = Math.max(window.innerHeight / 3, (parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--topbar-h")) || 52) + 24);
       let current = headings[0];
       for (const heading of headings) {
         if (heading.getBoundingClientRect().top - line <= 0) current = heading; else break;

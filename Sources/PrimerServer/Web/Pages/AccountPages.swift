@@ -167,7 +167,7 @@ enum AccountPages {
         <li><strong>Chapters</strong>: “Personalise this chapter” on any page rewrites it for your level; “Show the original” brings the book’s text back.</li>
         </ul>
         <p>You can change any of this at any time on <a href="/profile" id="welcome-profile">your profile</a>.</p>
-        <p>\(start) <a class="button" href="/profile">Review my profile</a></p>
+        <p>\(start)</p>
         </section>
         """)
     }
