@@ -18,7 +18,7 @@ echo "==> Building primer (release)"
 swift build -c release --product primer >/dev/null
 bin="$(swift build -c release --show-bin-path)/primer"
 baseline="${BASELINE_BIN:-}"
-export LOG_LEVEL=warning EMBEDDING_PROVIDER=none BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789"
+export LOG_LEVEL=warning EMBEDDING_PROVIDER=none BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_DEFAULT=100000000/minute
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -48,14 +48,14 @@ measure() {  # label url connections
        END {printf "%s, %d connection(s): p50 %s, p99 %s, %s req/s, non-2xx %d\n", label, c, p50, p99, rps, bad}' "$work/wrk.txt"
 }
 report() {  # name binary port
-  local sample="http://127.0.0.1:$3/book/04-kinematics-and-control/pid-control"
-  local shared="http://127.0.0.1:$(( $3 + 1 ))/book/02_ros2"
+  local sample="http://127.0.0.1:$3/book/kinematics-and-control/pid-control"
+  local shared="http://127.0.0.1:$(( $3 + 1 ))/book/ros2"
   echo "$1 page weight, sample book pid-control (maths): $(weight "$sample")"
-  echo "$1 page weight, shared book 02_ros2 (code):      $(weight "$shared")"
+  echo "$1 page weight, shared book ros2 (code)   :      $(weight "$shared")"
   measure "$1 GET pid-control" "$sample" 1
   measure "$1 GET pid-control" "$sample" 20
-  measure "$1 GET 02_ros2" "$shared" 1
-  measure "$1 GET 02_ros2" "$shared" 20
+  measure "$1 GET ros2" "$shared" 1
+  measure "$1 GET ros2" "$shared" 20
 }
 start sample "$bin" "$root/book" "$PORT"
 start shared "$bin" "$root/../shared/corpus/physical-ai-book/book-source/docs" $((PORT + 1))

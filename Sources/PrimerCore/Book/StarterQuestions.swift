@@ -17,6 +17,15 @@ public enum StarterQuestions {
                                        "putting", "it", "all", "together", "in", "practice", "of", "and", "big", "picture", "why",
                                        "this", "matters", "what", "next", "section", "chapter", "part"]
 
+    /// Up to three questions for `page`: `headings` are its section headings (level 2 and 3, in
+    /// order), `terms` the terms it defines, asked about in the order the page introduces them.
+    public static func questions(for page: BookPage, headings: [String], terms: [String]) -> [String] {
+        let text = page.markdown.lowercased()
+        let position = Dictionary(terms.map { ($0, text.range(of: $0.lowercased())?.lowerBound ?? text.endIndex) },
+                                  uniquingKeysWith: { first, _ in first })
+        return questions(headings: headings, terms: terms.sorted { position[$0]! < position[$1]! })
+    }
+
     /// Up to `limit` questions for a page: `headings` are its section headings (level 2 and 3,
     /// in order), `terms` the terms it defines (most important first).
     public static func questions(headings: [String], terms: [String], limit: Int = 3) -> [String] {

@@ -21,6 +21,8 @@ final class BookLibrary: Sendable {
         let readingOrder: [BookPage]
         /// The book's own definitions of its key terms (glossary and chapters).
         let keyTerms: [KeyTerm]
+        /// The questions an empty chat offers on each page (by slug).
+        let starters: [String: [String]]
         /// Lexical, dense and hybrid search over the chunks (dense only with vectors).
         let engine: BookSearchEngine
 
@@ -33,10 +35,18 @@ final class BookLibrary: Sendable {
             self.lexical = BM25Index(documents: chunks.map {
                 SearchDocument(id: $0.id, headings: $0.headings, body: $0.text, pageSlug: $0.pageSlug)
             })
-            self.rendered = Dictionary(uniqueKeysWithValues: book.pages.map { ($0.slug, PageRenderer.render($0)) })
+            let rendered = Dictionary(uniqueKeysWithValues: book.pages.map { ($0.slug, PageRenderer.render($0)) })
+            self.rendered = rendered
             self.toc = book.tableOfContents()
             self.readingOrder = book.readingOrder()
-            self.keyTerms = KeyTerms.definitions(in: book)
+            let keyTerms = KeyTerms.definitions(in: book)
+            self.keyTerms = keyTerms
+            let termsByPage = Dictionary(grouping: keyTerms, by: \.pageSlug)
+            self.starters = Dictionary(uniqueKeysWithValues: book.pages.map { page in
+                (page.slug, StarterQuestions.questions(
+                    for: page, headings: (rendered[page.slug]?.headings ?? []).filter { $0.level <= 3 }.map(\.text),
+                    terms: (termsByPage[page.slug] ?? []).map(\.term)))
+            })
             self.engine = BookSearchEngine(
                 lexical: lexical, dense: vectors, embedder: vectors == nil ? nil : embedder,
                 vocabulary: BookVocabulary(texts: chunks.flatMap { $0.headings + [$0.text] }))

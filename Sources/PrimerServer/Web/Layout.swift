@@ -89,13 +89,7 @@ struct PageFrame {
 
     /// Questions about the current page an empty chat offers.
     private var starters: HTML? {
-        guard let slug = currentSlug, let rendered = snapshot.rendered[slug] else { return nil }
-        let headings = rendered.headings.filter { $0.level <= 3 }.map(\.text)
-        // The page's own terms in the order the page introduces them.
-        let text = snapshot.book.page(slug: slug)?.markdown.lowercased() ?? ""
-        let terms = snapshot.keyTerms.filter { $0.pageSlug == slug }.map(\.term)
-            .sorted { (text.range(of: $0.lowercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.lowercased())?.lowerBound ?? text.endIndex) }
-        let questions = StarterQuestions.questions(headings: headings, terms: terms)
+        guard let slug = currentSlug, let questions = snapshot.starters[slug] else { return nil }
         guard !questions.isEmpty else { return nil }
         let items: [HTML] = questions.map { "<li><button type=\"button\" class=\"starter\">\($0)</button></li>" }
         return "<div id=\"chat-starters\" class=\"chat-starters\"><p class=\"hint\">Questions about this page:</p><ul>\(items)</ul></div>"
