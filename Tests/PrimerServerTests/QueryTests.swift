@@ -16,7 +16,8 @@ import Testing
     static func expectGrounded(_ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
         let answer = response.json["answer"] as? String ?? ""
         let listed = response.json["sources"] as? [[String: Any]] ?? []
-        let sources = listed.compactMap { $0["chunk_text"] as? String }
+        // Answers show formulas in their readable form: compare with the sources' readable form.
+        let sources = listed.compactMap { ($0["chunk_text"] as? String).map(MathSpans.readable) }
         #expect(AnswerChecks.citesExactly(answer, sourceCount: sources.count), "citations: \(answer)", sourceLocation: sourceLocation)
         #expect(AnswerChecks.danglingFragments(answer).isEmpty, "dangling: \(answer)", sourceLocation: sourceLocation)
         let markers = try! NSRegularExpression(pattern: #"\s*\[(\d+)\]"#)

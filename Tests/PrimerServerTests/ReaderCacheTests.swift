@@ -1,16 +1,16 @@
 import Foundation
 import SQLKit
+import PrimerCore
 @testable import PrimerServer
 import Testing
 
 /// The in-process reader cache: hits, invalidation and expiry.
 @Suite struct ReaderCacheTests {
     func reader(user: UUID = UUID(), session: UUID = UUID(), expires: Date) throws -> AuthenticatedReader {
-        let u = User(id: user, email: "a@b.co", passwordHash: "x", name: nil)
-        u.createdAt = Date()
-        let p = Profile(userID: user, profile: .init(softwareExperience: .beginner, hardwareExperience: .none))
-        let s = AuthSession(id: session, userID: user, expiresAt: expires, userAgent: nil, ipAddress: nil, now: Date())
-        return try AuthenticatedReader(user: u, profile: p, session: s)
+        let account = Account(id: user, email: "a@b.co", passwordHash: "x", name: nil, createdAt: Date(),
+                              profile: .init(softwareExperience: .beginner, hardwareExperience: .none))
+        let s = DeviceSession(id: session, userID: user, createdAt: Date(), expiresAt: expires, userAgent: nil, ipAddress: nil)
+        return try AuthenticatedReader(account: account, session: s)
     }
 
     @Test func storesAndExpires() throws {

@@ -68,7 +68,7 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
         try await RateLimitMiddleware.consume(.refresh, for: request)  // the same limit as POST /api/v1/auth/refresh
         let refreshed: AuthResponse?
         do {
-            refreshed = try await request.sessions.rotate(refresh)
+            refreshed = try await request.authResponse(request.sessions.rotate(refresh))
         } catch {
             refreshed = nil
         }

@@ -37,13 +37,12 @@ extension Request {
     /// Loads the session and reader from the database; throws 401 `invalid_token` when the
     /// session has ended and 403 `account_disabled` for a deactivated user.
     func lookUpReader(userID: UUID, sessionID: UUID, now: Date) async throws -> AuthenticatedReader {
-        guard let session = try await AuthSession.find(sessionID, on: db),
-              session.$user.id == userID, session.isLive(at: now),
-              let user = try await User.query(on: db).filter(\.$id == userID).with(\.$profile).first(),
-              let profile = user.profile
+        let store = FluentAccountRepository(db: db, writes: primer.writes)
+        guard let session = try await store.session(id: sessionID), session.userID == userID, session.isLive(at: now),
+              let account = try await store.account(id: userID)
         else { throw APIError.invalidToken }
-        guard user.isActive else { throw APIError.accountDisabled }
-        let reader = try AuthenticatedReader(user: user, profile: profile, session: session)
+        guard account.isActive else { throw APIError.accountDisabled }
+        let reader = try AuthenticatedReader(account: account, session: session)
         primer.readers.store(reader, now: now)
         return reader
     }
@@ -66,10 +65,10 @@ extension Request {
         var reader = reader
         reader.sessionLastUsedAt = now
         primer.readers.touch(sessionID: reader.sessionID, at: now)
-        let db = self.db, logger = self.logger, sessionID = reader.sessionID
+        let store = FluentAccountRepository(db: db, writes: primer.writes), logger = self.logger, sessionID = reader.sessionID
         Task {
             do {
-                try await AuthSession.query(on: db).filter(\.$id == sessionID).set(\.$lastUsedAt, to: now).update()
+                try await store.touch(sessionID: sessionID, at: now)
             } catch {
                 logger.warning("Could not record session use: \(String(describing: type(of: error)))")
             }

@@ -14,10 +14,10 @@ struct AuthenticatedReader: Authenticatable, Sendable {
     /// The `GET /profile` answer, encoded once when the reader is resolved.
     let encodedProfile: ByteBuffer
 
-    init(user: User, profile: Profile, session: AuthSession) throws {
-        self.user = try UserResponse(user: user, profile: profile)
-        userID = self.user.id
-        sessionID = try session.requireID()
+    init(account: Account, session: DeviceSession) throws {
+        self.user = UserResponse(account: account)
+        userID = account.id
+        sessionID = session.id
         sessionExpiresAt = session.expiresAt
         sessionLastUsedAt = session.lastUsedAt
         encodedProfile = ByteBuffer(data: try APIJSON.encoder.encode(self.user))
@@ -35,6 +35,15 @@ struct ProfileSnapshot: Sendable, Equatable, Codable {
     let interests: [String]
     let createdAt: Date
     let updatedAt: Date
+
+    init(_ account: Account) {
+        softwareExperience = account.profile.softwareExperience.rawValue
+        hardwareExperience = account.profile.hardwareExperience.rawValue
+        programmingBackground = account.profile.programmingBackground?.rawValue
+        interests = account.profile.interests
+        createdAt = account.profileCreatedAt
+        updatedAt = account.profileUpdatedAt
+    }
 
     init(_ profile: Profile) {
         softwareExperience = profile.softwareExperience

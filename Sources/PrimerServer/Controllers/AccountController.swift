@@ -9,7 +9,7 @@ struct AccountController: RouteCollection {
     @Sendable
     func delete(req: Request) async throws -> MessageResponse {
         let body = try req.decodeJSON(DeleteAccountRequest.self)
-        try await req.accounts.deleteAccount(of: try req.reader, password: body.password)
+        try await req.accounts.deleteAccount(userID: try req.reader.userID, password: body.password)
         return MessageResponse(message: "Account deleted")
     }
 }

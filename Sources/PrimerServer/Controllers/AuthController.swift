@@ -16,14 +16,15 @@ struct AuthController: RouteCollection {
     @Sendable
     func signup(req: Request) async throws -> Response {
         let input = try req.decodeJSON(SignupRequest.self).validated()
-        let body = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile, name: input.name)
-        return try await body.encodeResponse(status: .created, for: req)
+        let signedIn = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile,
+                                                     name: input.name, client: req.clientInfo)
+        return try await req.authResponse(signedIn).encodeResponse(status: .created, for: req)
     }
 
     @Sendable
     func signin(req: Request) async throws -> AuthResponse {
         let input = try req.decodeJSON(SigninRequest.self).validated()
-        return try await req.accounts.signIn(email: input.email, password: input.password)
+        return try await req.authResponse(req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo))
     }
 
     @Sendable
@@ -32,7 +33,7 @@ struct AuthController: RouteCollection {
         guard let token = body.refresh_token, !token.isEmpty else {
             throw APIError.invalidRequest("Missing field: refresh_token", fields: ["refresh_token": "is required"])
         }
-        return try await req.sessions.rotate(token)
+        return try await req.authResponse(req.sessions.rotate(token))
     }
 
     @Sendable

@@ -20,6 +20,6 @@ struct ProfileController: RouteCollection {
     @Sendable
     func update(req: Request) async throws -> UserResponse {
         let change = try req.decodeJSON(UpdateProfileRequest.self).validated()
-        return try await req.accounts.updateProfile(of: try req.reader, change)
+        return UserResponse(account: try await req.accounts.updateProfile(userID: try req.reader.userID, change))
     }
 }

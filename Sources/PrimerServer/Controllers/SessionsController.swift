@@ -10,13 +10,14 @@ struct SessionsController: RouteCollection {
 
     @Sendable
     func list(req: Request) async throws -> [SessionResponse] {
-        try await req.accounts.liveSessions(of: try req.reader)
+        let reader = try req.reader
+        return try await req.sessions.liveSessions(userID: reader.userID).map { SessionResponse($0, current: reader.sessionID) }
     }
 
     @Sendable
     func revoke(req: Request) async throws -> MessageResponse {
         guard let id = req.parameters.get("sessionID", as: UUID.self) else { throw APIError.notFound("No such session") }
-        try await req.accounts.revokeSession(id, of: try req.reader)
+        try await req.sessions.revokeSession(id, of: try req.reader.userID)
         return MessageResponse(message: "Session signed out")
     }
 }

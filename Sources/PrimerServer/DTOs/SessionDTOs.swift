@@ -1,3 +1,4 @@
+import PrimerCore
 import Vapor
 
 /// One entry of `GET /auth/sessions`.
@@ -8,6 +9,16 @@ struct SessionResponse: Content {
     let userAgent: String?
     let ipAddress: String?
     let current: Bool
+
+    /// A live session as the reader's device list shows it; `current` marks the asking one.
+    init(_ session: DeviceSession, current: UUID) {
+        id = session.id
+        createdAt = session.createdAt
+        lastUsedAt = session.lastUsedAt
+        userAgent = session.userAgent
+        ipAddress = session.ipAddress
+        self.current = session.id == current
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, createdAt = "created_at", lastUsedAt = "last_used_at", userAgent = "user_agent"

@@ -1,3 +1,4 @@
+import PrimerCore
 import Foundation
 import Vapor
 
@@ -21,14 +22,14 @@ struct UserResponse: Content {
     let lastLoginAt: Date?
     let profile: ProfileSnapshot
 
-    init(user: User, profile: Profile) throws {
-        id = try user.requireID()
-        email = user.email
-        name = user.name
-        emailVerified = user.emailVerified
-        createdAt = user.createdAt ?? Date()
-        lastLoginAt = user.lastLoginAt
-        self.profile = ProfileSnapshot(profile)
+    init(account: Account) {
+        id = account.id
+        email = account.email
+        name = account.name
+        emailVerified = account.emailVerified
+        createdAt = account.createdAt
+        lastLoginAt = account.lastLoginAt
+        profile = ProfileSnapshot(account)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -33,6 +33,11 @@ struct APIErrorMiddleware: Middleware {
 
     static func translate(_ error: any Error, logger: Logger) -> APIError {
         switch error {
+        case let account as AccountError:
+            if case let .refreshTokenReused(sessionID) = account {
+                logger.warning("Refresh token reuse detected; session revoked", metadata: ["session_id": .string(sessionID.uuidString)])
+            }
+            return APIError(account)
         case let apiError as APIError:
             return apiError
         case let failure as ValidationFailure:

@@ -77,7 +77,8 @@ struct SiteController: RouteCollection {
         let form = try req.content.decode(SignupForm.self)
         do {
             let input = try form.request.validated()
-            let auth = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile, name: input.name)
+            let auth = try await req.authResponse(req.accounts.signUp(email: input.email, password: input.password, profile: input.profile,
+                                                                      name: input.name, client: req.clientInfo))
             let response = req.redirect(to: "/welcome", redirectType: .normal)
             BrowserSession.set(auth, on: response, for: req)
             return response
@@ -116,7 +117,7 @@ struct SiteController: RouteCollection {
         let next = Self.safeNext(form.next)
         do {
             let input = try SigninRequest(email: form.email, password: form.password).validated()
-            let auth = try await req.accounts.signIn(email: input.email, password: input.password)
+            let auth = try await req.authResponse(req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo))
             let response = req.redirect(to: next, redirectType: .normal)
             BrowserSession.set(auth, on: response, for: req)
             return response
@@ -147,7 +148,7 @@ struct SiteController: RouteCollection {
 
     private func profilePage(_ req: Request, frame: PageFrame, reader: AuthenticatedReader, background: AccountPages.Background,
                              errors: [String: String], saved: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let sessions = try await req.accounts.liveSessions(of: reader)
+        let sessions = try await req.sessions.liveSessions(userID: reader.userID).map { SessionResponse($0, current: reader.sessionID) }
         return AccountPages.profile(frame: frame, reader: reader, background: background, topics: Self.topics(frame.snapshot),
                                     sessions: sessions, errors: errors, saved: saved).response(status: status)
     }
@@ -165,7 +166,7 @@ struct SiteController: RouteCollection {
         guard let reader = frame.reader else { return req.redirect(to: "/signin?next=/profile") }
         let form = try req.content.decode(SignupForm.self)
         do {
-            _ = try await req.accounts.updateProfile(of: reader, try form.profileChange())
+            _ = try await req.accounts.updateProfile(userID: reader.userID, try form.profileChange())
             return req.redirect(to: "/profile?saved=1", redirectType: .normal)
         } catch {
             return try await profilePage(req, frame: frame, reader: reader, background: form.background,
@@ -177,7 +178,7 @@ struct SiteController: RouteCollection {
     func revokeSession(req: Request) async throws -> Response {
         guard let reader = await req.pageReader() else { return req.redirect(to: "/signin?next=/profile") }
         if let id = req.parameters.get("sessionID", as: UUID.self) {
-            try? await req.accounts.revokeSession(id, of: reader)
+            try? await req.sessions.revokeSession(id, of: reader.userID)
         }
         if req.parameters.get("sessionID", as: UUID.self) == reader.sessionID {
             let response = req.redirect(to: "/", redirectType: .normal)
@@ -193,7 +194,7 @@ struct SiteController: RouteCollection {
         guard let reader = frame.reader else { return req.redirect(to: "/signin?next=/profile") }
         let password = try req.content.decode(DeleteAccountForm.self).delete_password
         do {
-            try await req.accounts.deleteAccount(of: reader, password: password)
+            try await req.accounts.deleteAccount(userID: reader.userID, password: password)
         } catch {
             var errors = Self.fieldErrors(error)
             if let problem = errors.removeValue(forKey: "password") { errors["delete_password"] = problem }
@@ -212,7 +213,7 @@ struct SiteController: RouteCollection {
         if let failure = error as? ValidationFailure {
             return failure.fields.mapValues { "This field \($0)." }
         }
-        if let api = error as? APIError {
+        if let api = (error as? AccountError).map(APIError.init) ?? error as? APIError {
             if api.code == "email_taken" { return ["email": api.detail] }
             if let fields = api.fields, !fields.isEmpty {
                 return fields.mapValues { "This field \($0)." }
@@ -224,7 +225,7 @@ struct SiteController: RouteCollection {
 
     static func status(of error: any Error) -> HTTPResponseStatus {
         if error is ValidationFailure { return .badRequest }
-        return (error as? APIError)?.status ?? .internalServerError
+        return ((error as? AccountError).map(APIError.init) ?? error as? APIError)?.status ?? .internalServerError
     }
 
     /// A local path to go to after signing in (never another site).

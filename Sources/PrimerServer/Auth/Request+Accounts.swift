@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import PrimerCore
+import Vapor
+
+extension PasswordHasher: PasswordHashing {}
+
+extension Request {
+    /// The account rules (`AccountService`) over this request's database; the API's
+    /// controllers and the website's forms both use them.
+    var accounts: AccountService {
+        let services = primer
+        return AccountService(accounts: accountStore, sessions: sessions, passwords: services.passwords,
+                              lockout: services.lockout, changes: accountChanges)
+    }
+
+    /// Sessions and refresh tokens (`SessionService`) over this request's database.
+    var sessions: SessionService {
+        let services = primer
+        return SessionService(sessions: accountStore, accounts: accountStore, tokens: services.tokens.refresh,
+                              refreshLifetime: services.tokens.refreshLifetime, changes: accountChanges)
+    }
+
+    private var accountStore: FluentAccountRepository {
+        FluentAccountRepository(db: db, writes: primer.writes)
+    }
+
+    /// Drops changed readers from the signed-in reader cache at once.
+    private var accountChanges: AccountChanges {
+        let readers = primer.readers
+        return AccountChanges(account: { readers.invalidate(userID: $0) }, sessions: { readers.invalidate(sessionIDs: $0) })
+    }
+
+    /// The device details a new session records.
+    var clientInfo: ClientInfo {
+        ClientInfo(userAgent: headers.first(name: .userAgent), ipAddress: clientAddress)
+    }
+
+    /// The full sign-in answer: an access token for the session, the refresh token and the user.
+    func authResponse(_ signedIn: SignedIn) async throws -> AuthResponse {
+        let tokens = primer.tokens
+        let access = try await tokens.accessToken(userID: signedIn.account.id, sessionID: signedIn.sessionID)
+        return AuthResponse(accessToken: access, refreshToken: signedIn.refreshToken, tokenType: "bearer",
+                            expiresIn: Int(tokens.accessLifetime), user: UserResponse(account: signedIn.account))
+    }
+}

@@ -1,0 +1,26 @@
+import PrimerCore
+
+extension APIError {
+    /// The HTTP answer for a refused account rule (the one place that decides it).
+    init(_ error: AccountError) {
+        switch error {
+        case .emailTaken: self = .emailTaken
+        case .invalidCredentials: self = .invalidCredentials
+        case .accountDisabled: self = .accountDisabled
+        case let .locked(until, now):
+            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+            self = .tooManyRequests(
+                code: "account_locked",
+                detail: "Too many failed sign-ins for this account. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                retryAfter: until.timeIntervalSince(now))
+        case .invalidRefreshToken: self = .invalidRefreshToken
+        case .refreshTokenReused: self = .refreshTokenReused
+        case .passwordRequired: self = .invalidRequest("Confirm with your password", fields: ["password": "is required"])
+        case .wrongPassword:
+            self = APIError(status: .forbidden, code: "invalid_password", detail: "The password is not correct",
+                            fields: ["password": "is not correct"])
+        case .sessionNotFound: self = .notFound("No such session")
+        case .accountNotFound: self = .invalidToken
+        }
+    }
+}
