@@ -14,9 +14,13 @@ import Testing
         echo $HOME $$
         ```
         $$ x^2 $$
+        ```math
+        \\sqrt{2}
+        ```
         """)
         #expect(found == [
             .init(tex: "K_p", display: false), .init(tex: "u(t) = K_p e(t)", display: true), .init(tex: "x^2", display: true),
+            .init(tex: "\\sqrt{2}", display: true),
         ])
     }
 

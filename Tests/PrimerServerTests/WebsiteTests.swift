@@ -409,7 +409,12 @@ extension TestServer {
         $$
 
         $$ \\unknowncommand{x} $$
+
+        ```math
+        \\sqrt{2}
+        ```
         """)
+        #expect(html.contains("<msqrt>"), "a ```math fence is a display formula")
         #expect(html.contains("<math><semantics>") || html.contains("<math>"), "\(html)")
         #expect(html.contains("<div class=\"math-display\"><math display=\"block\""))
         #expect(html.contains("costs $5 and $6"), "money is not maths")

@@ -33,8 +33,23 @@ public enum MathSpans {
     public static func formulas(in markdown: String) -> [Formula] {
         var found: [Formula] = []
         var display: [String]?
+        var mathFence: [String]?  // the lines of an open ```math fence
         for line in MarkdownLine.classify(markdown) {
-            guard line.kind == .text || isHeading(line.kind) else { continue }
+            switch line.kind {
+            case .fenceOpen:
+                let info = line.trimmed.drop(while: { $0 == "`" || $0 == "~" }).lowercased()
+                mathFence = info == "math" || info.hasPrefix("math ") ? [] : nil
+                continue
+            case .code:
+                mathFence?.append(line.line)
+                continue
+            case .fenceClose:
+                if let lines = mathFence { found.append(Formula(tex: lines.joined(separator: "\n").trimmingWhitespace(), display: true)) }
+                mathFence = nil
+                continue
+            case .text, .heading:
+                break
+            }
             let trimmed = line.trimmed
             if var open = display {
                 open.append(line.line)

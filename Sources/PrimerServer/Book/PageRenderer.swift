@@ -68,13 +68,15 @@ enum PageRenderer {
             })
             parser.addModifier(Modifier(target: .codeBlocks) { html, markdown in
                 let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
-                guard let fence = lines.first else { return html }
-                let info = fence.trimmingWhitespace().drop(while: { $0 == "`" || $0 == "~" })
+                guard let opening = lines.first else { return html }
+                let info = opening.trimmingWhitespace().drop(while: { $0 == "`" || $0 == "~" })
                 var body = Array(lines.dropFirst())
                 if let last = body.last, let mark = last.trimmingWhitespace().first, mark == "`" || mark == "~" { body.removeLast() }
                 let code = body.joined(separator: "\n")
-                if info == SafeMarkdown.mathLanguage { return DocComponents.math(code, display: true) }
-                return DocComponents.codeBlock(code, info: CodeFenceInfo(String(info)))
+                let fence = CodeFenceInfo(String(info))
+                // `$$…$$` blocks (marked by SafeMarkdown) and ```math fences are display formulas.
+                if info == SafeMarkdown.mathLanguage || fence.language == "math" { return DocComponents.math(code, display: true) }
+                return DocComponents.codeBlock(code, info: fence)
             })
             parser.addModifier(Modifier(target: .inlineCode) { html, markdown in
                 guard markdown.dropFirst().hasPrefix(SafeMarkdown.inlineMathMark) else { return html }
