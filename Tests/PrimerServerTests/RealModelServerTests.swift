@@ -10,6 +10,9 @@ import Testing
 /// sources, follow-ups, selections and chapter rewrites complete — not the wit of a tiny model.
 @Suite(.enabled(if: RealModelServer.baseURL != nil), .serialized)
 struct RealModelServerTests {
+    /// How long a request may take against the model: generous, so a busy machine (a build beside
+    /// the tests) slows the run instead of failing it.
+    static let modelTimeout: Duration = .seconds(300)
 
     func withModelServer(_ body: (TestServer) async throws -> Void) async throws {
         try await withServer(.sqlite, configure: {
@@ -43,7 +46,7 @@ struct RealModelServerTests {
 
     @Test func aStreamedAnswerThenAFollowUpFromTheModel() async throws {
         try await withModelServer { server in
-            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What is a servo motor?"])
+            let response = try await server.send(.POST, "/api/v1/query/stream", json: ["query": "What is a servo motor?"], timeout: Self.modelTimeout)
             #expect(response.status == .ok)
             let events = StreamingTests.events(response.text)
             let deltas = events.filter { $0.0 == "delta" }.compactMap { ($0.1 as? [String: Any])?["text"] as? String }
@@ -57,7 +60,7 @@ struct RealModelServerTests {
             #expect(AnswerChecks.citations(in: streamed).allSatisfy { (1...max(sources.count, 1)).contains($0) })
 
             let conversation = try #require(done["conversation_id"] as? String)
-            let followUp = try await server.send(.POST, "/api/v1/query", json: ["query": "How does it know its angle?", "conversation_id": conversation])
+            let followUp = try await server.send(.POST, "/api/v1/query", json: ["query": "How does it know its angle?", "conversation_id": conversation], timeout: Self.modelTimeout)
             #expect(followUp.status == .ok)
             try await expectConsistent(followUp.json, server: server)
             #expect(followUp.json["conversation_id"] as? String == conversation)
@@ -69,7 +72,7 @@ struct RealModelServerTests {
             let snapshot = server.app.primer.library.snapshot
             let home = try #require(snapshot.chunks.first { $0.text.contains("gear ratio") && !$0.text.contains("```") })
             let selection = Sentences.split(MarkdownText.plain(home.text)).first ?? ""
-            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "Explain this simply", "selected_text": selection])
+            let response = try await server.send(.POST, "/api/v1/query", json: ["query": "Explain this simply", "selected_text": selection], timeout: Self.modelTimeout)
             #expect(response.status == .ok)
             try await expectConsistent(response.json, server: server)
             let sources = try #require(response.json["sources"] as? [[String: Any]])
@@ -81,7 +84,7 @@ struct RealModelServerTests {
     @Test func aChapterIsRewrittenByTheModel() async throws {
         try await withModelServer { server in
             let reader = try await server.signUp(extra: ["software_experience": "Beginner", "interests": ["drones"]])
-            let response = try await server.send(.POST, "/api/v1/book/pages/intro/personalize", json: [:], token: reader.accessToken)
+            let response = try await server.send(.POST, "/api/v1/book/pages/intro/personalize", json: [:], token: reader.accessToken, timeout: Self.modelTimeout)
             #expect(response.status == .ok)
             let result = PersonalizeTests.read(response)
             #expect(!result.sections.isEmpty)

@@ -60,9 +60,10 @@ final class TestServer: Sendable {
     }
 
     /// Sends a real HTTP request. `json` is encoded as the body; `body` sends raw bytes.
+    /// `timeout` bounds a hung server, not the speed (a real model on a busy machine is slow).
     func send(
         _ method: HTTPMethod, _ path: String, json: Any? = nil, body: String? = nil,
-        token: String? = nil, headers: [(String, String)] = []
+        token: String? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(60)
     ) async throws -> TestResponse {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -75,7 +76,7 @@ final class TestServer: Sendable {
             if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await Self.client.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
         let bytes = try await response.body.collect(upTo: 10 << 20)
         return TestResponse(status: response.status, headers: response.headers, body: Data(buffer: bytes))
     }
