@@ -19,6 +19,8 @@ swift build -c release --product primer >/dev/null
 bin="$(swift build -c release --show-bin-path)/primer"
 baseline="${BASELINE_BIN:-}"
 export LOG_LEVEL=warning EMBEDDING_PROVIDER=none BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_DEFAULT=100000000/minute
+# Production start-up needs the mail settings and the data key; no mail is sent in a benchmark.
+export SMTP_URL=smtp://127.0.0.1:1 EMAIL_FROM="Primer <bench@example.com>" PUBLIC_URL=http://127.0.0.1:8080 PRIMER_DATA_KEY=YmVuY2gta2V5LWZvci1wcmltZXItMDEyMzQ1Njc4OWE=
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT

@@ -32,6 +32,8 @@ bin="$(swift build -c release --show-bin-path)/primer"
 baseline="${BASELINE_BIN:-}"
 export PRIMER_DATA_DIR="$work/data" PRIMER_BOOK_DIR="$book" LOG_LEVEL=warning
 export BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" RATE_LIMIT_QUERY_ANONYMOUS=100000000/minute
+# Production start-up needs the mail settings and the data key; no mail is sent in a benchmark.
+export SMTP_URL=smtp://127.0.0.1:1 EMAIL_FROM="Primer <bench@example.com>" PUBLIC_URL=http://127.0.0.1:8080 PRIMER_DATA_KEY=YmVuY2gta2V5LWZvci1wcmltZXItMDEyMzQ1Njc4OWE=
 
 # Ingest from scratch: lexical only, then (fresh database) with local embeddings.
 timed_ingest() {  # data dir, EMBEDDING_PROVIDER [, book] → seconds

@@ -6,6 +6,8 @@ import Vapor
 /// `req.primer`.
 final class PrimerServices: Sendable {
     let settings: PrimerSettings
+    /// Encrypts and decrypts readers' data at rest (`PRIMER_DATA_KEY`, `PRIMER_DATA_KEY_PREVIOUS`).
+    let dataCipher: DataCipher
     let tokens: TokenIssuer
     let passwords: PasswordHasher
     let rateLimits: any RateLimitStore
@@ -24,11 +26,15 @@ final class PrimerServices: Sendable {
     let embedder: (any Embedder)?
     /// Why retrieval is hybrid or lexical-only (start-up log, `/health`).
     let retrievalNote: NIOLockedValueBox<String>
+    /// Outgoing mail, sent in the background: `req.primer.mail.enqueue(MailTemplates(…).verifyEmail(…))`.
+    let mail: MailQueue
 
-    init(settings: PrimerSettings, tokens: TokenIssuer, passwords: PasswordHasher, rateLimits: any RateLimitStore,
+    init(settings: PrimerSettings, dataCipher: DataCipher, tokens: TokenIssuer, passwords: PasswordHasher, rateLimits: any RateLimitStore,
          lockout: any LoginLockoutStore, clientAddresses: ClientAddressResolver, writes: WriteGate, readers: ReaderCache,
-         library: BookLibrary, generator: any AnswerGenerator, queryLog: QueryRecorder, embedder: (any Embedder)?, retrievalNote: String) {
+         library: BookLibrary, generator: any AnswerGenerator, queryLog: QueryRecorder, embedder: (any Embedder)?, retrievalNote: String,
+         mail: MailQueue) {
         self.settings = settings
+        self.dataCipher = dataCipher
         self.tokens = tokens
         self.passwords = passwords
         self.rateLimits = rateLimits
@@ -41,6 +47,7 @@ final class PrimerServices: Sendable {
         self.queryLog = queryLog
         self.embedder = embedder
         self.retrievalNote = NIOLockedValueBox(retrievalNote)
+        self.mail = mail
     }
 }
 

@@ -16,7 +16,9 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         privatePaths += [directory, path]
     }
     try choice.install(on: app)
-    app.migrations.add(PrimerMigrations.all)
+    let (dataCipher, dataKeyFile) = try AccountDataEncryption.cipher(for: settings, logger: app.logger)
+    if let dataKeyFile { privatePaths.append(dataKeyFile) }
+    app.migrations.add(PrimerMigrations.all(cipher: dataCipher))
 
     let secret = try settings.authSecret ?? DevelopmentSecret.loadOrCreate(in: settings.dataDirectory, logger: app.logger)
     if settings.authSecret == nil {
@@ -29,6 +31,7 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     let (embedder, retrievalNote) = EmbedderChoice.make(settings)
     app.primer = PrimerServices(
         settings: settings,
+        dataCipher: dataCipher,
         tokens: await TokenIssuer.make(secret: secret, accessMinutes: settings.accessTokenMinutes, refreshDays: settings.refreshTokenDays),
         passwords: try await PasswordHasher.make(cost: settings.bcryptCost, threadPool: makeBcryptPool(app)),
         rateLimits: InMemoryRateLimitStore(),
@@ -38,8 +41,9 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
         readers: ReaderCache(ttl: settings.authCacheSeconds ?? (choice.isSQLite ? 30 : 0)),
         library: BookLibrary(),
         generator: makeGenerator(settings.llm),
-        queryLog: QueryRecorder(writes: writes),
-        embedder: embedder, retrievalNote: retrievalNote)
+        queryLog: QueryRecorder(writes: writes, cipher: dataCipher),
+        embedder: embedder, retrievalNote: retrievalNote,
+        mail: try MailService.start(app, settings: settings))
 
     ContentConfiguration.global.use(encoder: APIJSON.encoder, for: .json)
     app.routes.defaultMaxBodySize = "1mb"
@@ -58,8 +62,11 @@ public func configure(_ app: Application, settings: PrimerSettings, database: Da
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(IngestCommand(), as: "ingest")
     app.asyncCommands.use(EvalCommand(), as: "eval")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
     try routes(app)
     await choice.tune(app)
+    // A wrong PRIMER_DATA_KEY stops start-up here, never serves garbage.
+    try await AccountDataEncryption.verifyKeys(dataCipher, on: app.db, keyFile: dataKeyFile, logger: app.logger)
 }
 
 /// The answer generator chosen by `LLM_PROVIDER`.

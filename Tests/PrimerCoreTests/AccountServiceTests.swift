@@ -27,8 +27,20 @@ import Testing
         }
     }
 
+    /// The emails the flows sent, as (kind, address, token).
+    final class Outbox: AccountMail {
+        let sent = Mutex<[(kind: String, to: String, token: String)]>([])
+        func verifyEmail(_ account: Account, token: String) async { sent.withLock { $0.append(("verify", account.email, token)) } }
+        func resetPassword(_ account: Account, token: String) async { sent.withLock { $0.append(("reset", account.email, token)) } }
+        func passwordChanged(_ account: Account) async { sent.withLock { $0.append(("changed", account.email, "")) } }
+        func last(_ kind: String) -> String? { sent.withLock { $0.last { $0.kind == kind }?.token } }
+        var kinds: [String] { sent.withLock { $0.map(\.kind) } }
+    }
+
     struct World {
         let store = InMemoryAccountStore()
+        let outbox = Outbox()
+        var requireVerifiedEmail = false
         let clock = Clock()
         let changes = Changes()
         let lockout = InMemoryLoginLockoutStore(policy: .init(maxFailures: 3, window: 900, lockDuration: 900))
@@ -42,7 +54,18 @@ import Testing
         var accounts: AccountService {
             let clock = self.clock
             return AccountService(accounts: store, sessions: sessions, passwords: PlainPasswords(), lockout: lockout,
-                                  changes: changes.hooks, now: { clock.now })
+                                  changes: changes.hooks, requireVerifiedEmail: requireVerifiedEmail, mail: outbox, now: { clock.now })
+        }
+
+        var verification: EmailVerification {
+            let clock = self.clock
+            return EmailVerification(accounts: store, tokens: store, mail: outbox, changes: changes.hooks, now: { clock.now })
+        }
+
+        var reset: PasswordReset {
+            let clock = self.clock
+            return PasswordReset(accounts: store, tokens: store, sessions: sessions, passwords: PlainPasswords(), mail: outbox,
+                                 now: { clock.now })
         }
 
         func signUp(_ email: String = "ada@example.com") async throws -> SignedIn {
@@ -157,5 +180,77 @@ import Testing
             try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         }
         await #expect(throws: AccountError.accountDisabled) { try await world.sessions.rotate(signedIn.refreshToken) }
+    }
+
+    @Test func aVerificationLinkWorksOnceForADayAndANewOneReplacesIt() async throws {
+        var world = World()
+        world.requireVerifiedEmail = true
+        let signedIn = try await world.signUp()
+        try await world.verification.send(to: signedIn.account)
+        let first = try #require(world.outbox.last("verify"))
+        try await world.verification.send(to: signedIn.account)
+        let second = try #require(world.outbox.last("verify"))
+        #expect(first != second)
+        await #expect(throws: AccountError.invalidToken) { try await world.verification.verify(first) }  // replaced
+        // Unverified: sign-in refused while verification is required.
+        await #expect(throws: AccountError.emailNotVerified) {
+            try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        }
+        world.clock.advance(23 * 3600)
+        #expect(try await world.verification.verify(second).emailVerified)
+        await #expect(throws: AccountError.invalidToken) { try await world.verification.verify(second) }  // used
+        #expect(await world.store.account(id: signedIn.account.id)?.emailVerified == true)
+        _ = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        // Only the token's hash is stored.
+        #expect(await world.store.oneTimeTokens.values.allSatisfy { $0.tokenHash != second && $0.tokenHash.count == 64 })
+    }
+
+    @Test func verificationLinksExpireAfterADay() async throws {
+        let world = World()
+        let signedIn = try await world.signUp()
+        try await world.verification.send(to: signedIn.account)
+        world.clock.advance(24 * 3600 + 1)
+        await #expect(throws: AccountError.invalidToken) { try await world.verification.verify(try #require(world.outbox.last("verify"))) }
+    }
+
+    @Test func aPasswordResetSendsNothingForUnknownEmailsAndEndsEverySession() async throws {
+        let world = World()
+        let signedIn = try await world.signUp()
+        try await world.reset.request(email: "nobody@example.com")
+        #expect(world.outbox.kinds.isEmpty, "no mail, no error: the answer reveals nothing")
+        try await world.reset.request(email: "ada@example.com")
+        let token = try #require(world.outbox.last("reset"))
+        world.clock.advance(30 * 60)
+        try await world.reset.reset(token: token, password: "New#Pass1234")
+        #expect(world.outbox.kinds == ["reset", "changed"])
+        #expect(try await world.sessions.liveSessions(userID: signedIn.account.id).isEmpty, "every session ended")
+        await #expect(throws: AccountError.invalidRefreshToken) { try await world.sessions.rotate(signedIn.refreshToken) }
+        _ = try await world.accounts.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
+        await #expect(throws: AccountError.invalidToken) { try await world.reset.reset(token: token, password: "Other#Pass1234") }
+        // Expired after an hour.
+        try await world.reset.request(email: "ada@example.com")
+        world.clock.advance(3601)
+        await #expect(throws: AccountError.invalidToken) {
+            try await world.reset.reset(token: try #require(world.outbox.last("reset")), password: "Other#Pass1234")
+        }
+        // A verification token is not a reset token.
+        try await world.verification.send(to: signedIn.account)
+        await #expect(throws: AccountError.invalidToken) {
+            try await world.reset.reset(token: try #require(world.outbox.last("verify")), password: "Other#Pass1234")
+        }
+    }
+
+    @Test func changingThePasswordKeepsThisDeviceAndEndsTheOthers() async throws {
+        let world = World()
+        let here = try await world.signUp()
+        let elsewhere = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        await #expect(throws: AccountError.wrongPassword) {
+            try await world.accounts.changePassword(userID: here.account.id, keeping: here.sessionID, current: "nope", new: "New#Pass1234")
+        }
+        try await world.accounts.changePassword(userID: here.account.id, keeping: here.sessionID, current: "Sturdy#Pass1", new: "New#Pass1234")
+        #expect(try await world.sessions.liveSessions(userID: here.account.id).map(\.id) == [here.sessionID])
+        await #expect(throws: AccountError.invalidRefreshToken) { try await world.sessions.rotate(elsewhere.refreshToken) }
+        #expect(world.outbox.kinds == ["changed"])
+        _ = try await world.accounts.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
     }
 }

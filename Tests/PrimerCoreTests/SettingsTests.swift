@@ -36,7 +36,11 @@ import Testing
             ], production: true)
             Issue.record("weak production settings were accepted")
         } catch {
-            #expect(error.problems.count == 6)
+            #expect(error.problems.count == 10)  // the six above, and SMTP_URL, EMAIL_FROM, PUBLIC_URL and PRIMER_DATA_KEY missing
+            #expect(error.description.contains("PRIMER_DATA_KEY is missing"))
+            #expect(error.description.contains("SMTP_URL is missing"))
+            #expect(error.description.contains("EMAIL_FROM is missing"))
+            #expect(error.description.contains("PUBLIC_URL is missing"))
             #expect(error.description.contains("BETTER_AUTH_SECRET is too weak"))
             #expect(error.description.contains("RATE_LIMIT_SIGNIN"))
             #expect(error.description.contains("ACCESS_TOKEN_EXPIRE_MINUTES"))
@@ -48,8 +52,16 @@ import Testing
 
     @Test func productionRequiresASecret() {
         #expect(throws: SettingsError.self) { try PrimerSettings.load(from: [:], production: true) }
-        #expect(throws: Never.self) { try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": String(repeating: "s", count: 32)], production: true) }
+        #expect(throws: Never.self) {
+            try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": String(repeating: "s", count: 32)].merging(Self.productionMail) { $1 }, production: true)
+        }
     }
+
+    /// The mail settings and the data key production requires besides the secret.
+    static let productionMail = [
+        "SMTP_URL": "smtp://primer:password@smtp.example.com:587", "EMAIL_FROM": "Primer <primer@example.com>",
+        "PUBLIC_URL": "https://book.example.com", "PRIMER_DATA_KEY": DataKey.random().base64,
+    ]
 
     @Test func developmentAllowsAMissingSecret() throws {
         #expect(try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": "short"], production: false).authSecret == "short")

@@ -145,7 +145,11 @@ import Vapor
     }
 
     @Test func productionBcryptCostIs12() async throws {
-        let settings = try PrimerSettings.load(from: ["BETTER_AUTH_SECRET": String(repeating: "k", count: 40)], production: true)
+        let settings = try PrimerSettings.load(from: [
+            "BETTER_AUTH_SECRET": String(repeating: "k", count: 40), "SMTP_URL": "smtp://primer:password@smtp.example.com:587",
+            "EMAIL_FROM": "Primer <primer@example.com>", "PUBLIC_URL": "https://book.example.com",
+            "PRIMER_DATA_KEY": DataKey.random().base64,
+        ], production: true)
         #expect(settings.bcryptCost == 12)
         let app = try await Application.make(.testing)
         let hasher = try await PasswordHasher.make(cost: settings.bcryptCost, threadPool: app.threadPool)

@@ -46,8 +46,11 @@ import Testing
             let row = try #require(rows.first)
             #expect(try row.decode(column: "user_id", as: UUID.self).uuidString == reader.userID)
             #expect(try row.decode(column: "action", as: String.self) == "profile.update")
-            let old = jsonObject(Data(try row.decode(column: "old_values", as: String.self).utf8))
-            let new = jsonObject(Data(try row.decode(column: "new_values", as: String.self).utf8))
+            // Stored encrypted (see EncryptionAtRestTests); decrypted here to check the values.
+            let cipher = server.app.primer.dataCipher
+            #expect(try row.decode(column: "old_values", as: String.self).hasPrefix("enc:v1:"))
+            let old = jsonObject(Data(try cipher.decrypt(row.decode(column: "old_values", as: String.self)).utf8))
+            let new = jsonObject(Data(try cipher.decrypt(row.decode(column: "new_values", as: String.self)).utf8))
             #expect(old?["software_experience"] as? String == "Beginner")
             #expect(new?["software_experience"] as? String == "Advanced")
             #expect(old?["interests"] as? [String] == ["Locomotion"])

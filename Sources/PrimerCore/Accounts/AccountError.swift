@@ -15,4 +15,8 @@ public enum AccountError: Error, Equatable, Sendable {
     case sessionNotFound
     /// The account behind a valid token no longer exists.
     case accountNotFound
+    /// An emailed token that is unknown, expired or already used.
+    case invalidToken
+    /// Sign-in needs a verified email (`REQUIRE_EMAIL_VERIFICATION=true`).
+    case emailNotVerified
 }

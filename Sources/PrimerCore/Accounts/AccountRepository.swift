@@ -13,6 +13,9 @@ public protocol AccountRepository: Sendable {
     func recordSignIn(userID: UUID, at date: Date, session: DeviceSession, refreshTokenHash: String) async throws
     /// Saves a changed profile (and name) with its audit entry.
     func updateProfile(_ account: Account, audit: AuditEntry) async throws
+    func markEmailVerified(userID: UUID) async throws
+    /// Replaces the password hash.
+    func setPassword(userID: UUID, hash: String) async throws
     /// Deletes the account and everything about it (sessions, tokens, audit entries, questions).
     func delete(userID: UUID) async throws
 }
@@ -25,7 +28,8 @@ public protocol SessionRepository: Sendable {
     /// Records that the session was used at `date`.
     func touch(sessionID: UUID, at date: Date) async throws
     func revoke(sessionIDs: [UUID], at date: Date) async throws
-    func revokeAll(userID: UUID, at date: Date) async throws
+    /// Ends every live session of `userID` but `except`.
+    func revokeAll(userID: UUID, except: UUID?, at date: Date) async throws
     func refreshToken(hash: String) async throws -> StoredRefreshToken?
     /// Marks `token` rotated at `date`, stores its successor and extends the session to
     /// `expiresAt`; false when another request rotated it first (nothing changes then).

@@ -8,16 +8,22 @@ public struct AccountService: Sendable {
     public let passwords: any PasswordHashing
     public let lockout: any LoginLockoutStore
     public let changes: AccountChanges
+    /// Sign-in refuses accounts whose email is not verified (`REQUIRE_EMAIL_VERIFICATION`).
+    public let requireVerifiedEmail: Bool
+    /// Sends the notification after a password change; nil sends nothing.
+    public let mail: (any AccountMail)?
     public let now: @Sendable () -> Date
 
     public init(accounts: any AccountRepository, sessions: SessionService, passwords: any PasswordHashing,
-                lockout: any LoginLockoutStore, changes: AccountChanges = AccountChanges(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                lockout: any LoginLockoutStore, changes: AccountChanges = AccountChanges(), requireVerifiedEmail: Bool = false,
+                mail: (any AccountMail)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.accounts = accounts
         self.sessions = sessions
         self.passwords = passwords
         self.lockout = lockout
         self.changes = changes
+        self.requireVerifiedEmail = requireVerifiedEmail
+        self.mail = mail
         self.now = now
     }
 
@@ -58,6 +64,7 @@ public struct AccountService: Sendable {
         }
         await lockout.recordSuccess(attempt, now: now())
         guard account.isActive else { throw AccountError.accountDisabled }
+        if requireVerifiedEmail, !account.emailVerified { throw AccountError.emailNotVerified }
         let date = now()
         let (session, token) = sessions.newSession(userID: account.id, client: client, at: date)
         try await accounts.recordSignIn(userID: account.id, at: date, session: session, refreshTokenHash: RefreshTokens.hash(token))
@@ -85,6 +92,16 @@ public struct AccountService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(Dictionary(uniqueKeysWithValues: pairs)), as: UTF8.self)
+    }
+
+    /// Replaces the password after checking the current one (the new one already meets the
+    /// rules); every other session ends and the reader is told by email.
+    public func changePassword(userID: UUID, keeping sessionID: UUID?, current: String, new: String) async throws {
+        guard let account = try await accounts.account(id: userID) else { throw AccountError.accountNotFound }
+        guard try await passwords.verify(current, against: account.passwordHash) else { throw AccountError.wrongPassword }
+        try await accounts.setPassword(userID: userID, hash: try await passwords.hash(new))
+        try await sessions.revokeAll(userID: userID, except: sessionID)
+        await mail?.passwordChanged(account)
     }
 
     /// Deletes the account and everything about it after checking the password.

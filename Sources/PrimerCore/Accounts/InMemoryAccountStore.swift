@@ -2,11 +2,12 @@ import Foundation
 
 /// Accounts, sessions and refresh tokens in memory: the repositories' twin for fast tests of
 /// the account rules (the server stores them with Fluent). Emails are unique, as in the database.
-public actor InMemoryAccountStore: AccountRepository, SessionRepository {
+public actor InMemoryAccountStore: AccountRepository, SessionRepository, OneTimeTokenRepository {
     public private(set) var accounts: [UUID: Account] = [:]
     public private(set) var sessions: [UUID: DeviceSession] = [:]
     public private(set) var refreshTokens: [String: StoredRefreshToken] = [:]
     public private(set) var audit: [AuditEntry] = []
+    public private(set) var oneTimeTokens: [UUID: OneTimeToken] = [:]
 
     public init() {}
 
@@ -42,11 +43,20 @@ public actor InMemoryAccountStore: AccountRepository, SessionRepository {
         audit.append(entry)
     }
 
+    public func markEmailVerified(userID: UUID) {
+        accounts[userID]?.emailVerified = true
+    }
+
+    public func setPassword(userID: UUID, hash: String) {
+        accounts[userID]?.passwordHash = hash
+    }
+
     public func delete(userID: UUID) {
         let ended = Set(sessions.values.filter { $0.userID == userID }.map(\.id))
         refreshTokens = refreshTokens.filter { !ended.contains($0.value.sessionID) }
         sessions = sessions.filter { $0.value.userID != userID }
         audit.removeAll { $0.userID == userID }
+        oneTimeTokens = oneTimeTokens.filter { $0.value.userID != userID }
         accounts[userID] = nil
     }
 
@@ -68,8 +78,8 @@ public actor InMemoryAccountStore: AccountRepository, SessionRepository {
         for id in sessionIDs where sessions[id]?.revokedAt == nil { sessions[id]?.revokedAt = date }
     }
 
-    public func revokeAll(userID: UUID, at date: Date) {
-        revoke(sessionIDs: sessions.values.filter { $0.userID == userID }.map(\.id), at: date)
+    public func revokeAll(userID: UUID, except: UUID?, at date: Date) {
+        revoke(sessionIDs: sessions.values.filter { $0.userID == userID && $0.id != except }.map(\.id), at: date)
     }
 
     public func refreshToken(hash: String) -> StoredRefreshToken? {
@@ -83,5 +93,27 @@ public actor InMemoryAccountStore: AccountRepository, SessionRepository {
         sessions[token.sessionID]?.lastUsedAt = date
         sessions[token.sessionID]?.expiresAt = expiresAt
         return true
+    }
+
+    // MARK: OneTimeTokenRepository
+
+    public func store(_ token: OneTimeToken) {
+        oneTimeTokens[token.id] = token
+    }
+
+    public func token(hash: String) -> OneTimeToken? {
+        oneTimeTokens.values.first { $0.tokenHash == hash }
+    }
+
+    public func use(id: UUID, at date: Date) -> Bool {
+        guard oneTimeTokens[id]?.usedAt == nil, oneTimeTokens[id] != nil else { return false }
+        oneTimeTokens[id]?.usedAt = date
+        return true
+    }
+
+    public func retire(userID: UUID, purpose: OneTimeToken.Purpose, at date: Date) {
+        for (id, token) in oneTimeTokens where token.userID == userID && token.purpose == purpose && token.usedAt == nil {
+            oneTimeTokens[id]?.usedAt = date
+        }
     }
 }

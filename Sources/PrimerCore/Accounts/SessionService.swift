@@ -90,9 +90,9 @@ public struct SessionService: Sendable {
         changes.sessions(sessionIDs)
     }
 
-    /// Ends every live session of `userID`.
-    public func revokeAll(userID: UUID) async throws {
-        try await sessions.revokeAll(userID: userID, at: now())
+    /// Ends every live session of `userID` (but `except`, the one asking, when given).
+    public func revokeAll(userID: UUID, except: UUID? = nil) async throws {
+        try await sessions.revokeAll(userID: userID, except: except, at: now())
         changes.account(userID)
     }
 }

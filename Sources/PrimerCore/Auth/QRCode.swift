@@ -113,17 +113,6 @@ public struct QRCode: Sendable {
 
     /// `text` with `& < > " '` as character references, for attribute values and element text.
     static func escapeXML(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
+        MarkupEscaping.escape(text)
     }
 }

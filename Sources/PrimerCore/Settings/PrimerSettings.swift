@@ -9,6 +9,13 @@ public struct PrimerSettings: Sendable, Equatable {
     public var databaseURL: String?
     /// HS256 signing secret for access tokens (`BETTER_AUTH_SECRET`); nil until generated.
     public var authSecret: String?
+    /// The key that encrypts readers' background, audit values and questions at rest
+    /// (`PRIMER_DATA_KEY`, 32 bytes in base64); nil until generated into the data directory in
+    /// development. Required in production.
+    public var dataKey: DataKey?
+    /// The key being rotated away from (`PRIMER_DATA_KEY_PREVIOUS`): it still decrypts, never
+    /// encrypts; `primer keys rotate` re-encrypts its values with `dataKey`.
+    public var previousDataKey: DataKey?
     /// Access-token lifetime in minutes (`ACCESS_TOKEN_EXPIRE_MINUTES`).
     public var accessTokenMinutes: Int = 15
     /// Refresh-token (session) lifetime in days (`REFRESH_TOKEN_EXPIRE_DAYS`).
@@ -17,6 +24,8 @@ public struct PrimerSettings: Sendable, Equatable {
     public var corsOrigins: [String] = []
     /// bcrypt cost factor (`BCRYPT_COST`).
     public var bcryptCost: Int = 12
+    /// `REQUIRE_EMAIL_VERIFICATION=true`: sign-in refuses accounts whose email is not verified.
+    public var requireEmailVerification = false
     /// Per-IP limits (`RATE_LIMIT_*`).
     public var rateLimits = RateLimits()
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated IPs/CIDRs).
@@ -32,6 +41,9 @@ public struct PrimerSettings: Sendable, Equatable {
     public var authCacheSeconds: Double?
     /// How long slow or idle clients may hold a connection (`HTTP_*_TIMEOUT_SECONDS`).
     public var httpTimeouts = HTTPTimeouts()
+    /// Outgoing email (`SMTP_URL`, `EMAIL_FROM`, `PUBLIC_URL`); without `SMTP_URL`, mails go to
+    /// `PRIMER_DATA_DIR/outbox/`.
+    public var mail = MailSettings()
 
     /// Limits on slow and idle clients, in seconds.
     public struct HTTPTimeouts: Sendable, Equatable {
@@ -100,12 +112,12 @@ public struct PrimerSettings: Sendable, Equatable {
 
     /// Names and one-line descriptions of every setting (for `.env.example` checks and docs).
     public static let documentedNames = [
-        "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "ACCESS_TOKEN_EXPIRE_MINUTES",
-        "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
+        "PRIMER_DATA_DIR", "PRIMER_BOOK_DIR", "DATABASE_URL", "BETTER_AUTH_SECRET", "PRIMER_DATA_KEY", "PRIMER_DATA_KEY_PREVIOUS", "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "REFRESH_TOKEN_EXPIRE_DAYS", "CORS_ORIGINS", "BCRYPT_COST", "REQUIRE_EMAIL_VERIFICATION", "RATE_LIMIT_SIGNUP", "RATE_LIMIT_SIGNIN",
         "RATE_LIMIT_REFRESH", "RATE_LIMIT_DEFAULT", "RATE_LIMIT_QUERY", "RATE_LIMIT_QUERY_ANONYMOUS", "TRUSTED_PROXIES", "AUTH_CACHE_SECONDS", "LLM_PROVIDER", "OPENAI_BASE_URL", "OPENAI_API_KEY",
         "OPENAI_MODEL", "LLM_MAX_TOKENS", "COHERE_API_KEY", "COHERE_MODEL", "EMBEDDING_PROVIDER", "PRIMER_MODEL_DIR", "OPENAI_EMBEDDING_MODEL",
         "COHERE_EMBED_MODEL", "COHERE_BASE_URL", "LOG_LEVEL", "HTTP_HEADER_TIMEOUT_SECONDS", "HTTP_BODY_TIMEOUT_SECONDS",
-        "HTTP_IDLE_TIMEOUT_SECONDS", "SSE_HEARTBEAT_SECONDS",
+        "HTTP_IDLE_TIMEOUT_SECONDS", "SSE_HEARTBEAT_SECONDS", "SMTP_URL", "EMAIL_FROM", "PUBLIC_URL",
     ]
 
     /// Parses settings from `environment`. Collects every problem and throws them together;
@@ -149,9 +161,24 @@ public struct PrimerSettings: Sendable, Equatable {
         if settings.authSecret == nil, production {
             problems.append("BETTER_AUTH_SECRET is missing: set it to at least \(minimumSecretBytes) random bytes, e.g. `openssl rand -hex 32`")
         }
+        if let raw = value("PRIMER_DATA_KEY") {
+            do { settings.dataKey = try DataKey(base64: raw) } catch { problems.append("PRIMER_DATA_KEY \(error)") }
+        } else if production {
+            problems.append("PRIMER_DATA_KEY is missing: it encrypts readers' background and questions at rest; set it to 32 random bytes in base64, e.g. `openssl rand -base64 32`")
+        }
+        if let raw = value("PRIMER_DATA_KEY_PREVIOUS") {
+            do { settings.previousDataKey = try DataKey(base64: raw) } catch { problems.append("PRIMER_DATA_KEY_PREVIOUS \(error)") }
+        }
         if let n = integer("ACCESS_TOKEN_EXPIRE_MINUTES", 1...1440) { settings.accessTokenMinutes = n }
         if let n = integer("REFRESH_TOKEN_EXPIRE_DAYS", 1...365) { settings.refreshTokenDays = n }
         if let n = integer("BCRYPT_COST", 4...31) { settings.bcryptCost = n }
+        if let raw = value("REQUIRE_EMAIL_VERIFICATION") {
+            switch raw.lowercased() {
+            case "true", "1", "yes": settings.requireEmailVerification = true
+            case "false", "0", "no": settings.requireEmailVerification = false
+            default: problems.append("REQUIRE_EMAIL_VERIFICATION must be true or false (got '\(raw)')")
+            }
+        }
         if let n = integer("AUTH_CACHE_SECONDS", 0...3600) { settings.authCacheSeconds = Double(n) }
         if let n = integer("HTTP_HEADER_TIMEOUT_SECONDS", 1...3600) { settings.httpTimeouts.header = Double(n) }
         if let n = integer("HTTP_BODY_TIMEOUT_SECONDS", 1...3600) { settings.httpTimeouts.body = Double(n) }
@@ -212,6 +239,21 @@ public struct PrimerSettings: Sendable, Equatable {
         }
         if settings.llm.provider == .openai, settings.llm.openAIBaseURL.hasPrefix("https://api.openai.com"), settings.llm.openAIAPIKey == nil {
             problems.append("LLM_PROVIDER=openai with the OpenAI API needs OPENAI_API_KEY (local servers such as Ollama need only OPENAI_BASE_URL)")
+        }
+        if let raw = value("SMTP_URL") {
+            do { settings.mail.smtp = try SMTPServer(parsing: raw) } catch { problems.append("SMTP_URL \(error.message)") }
+        } else if production {
+            problems.append("SMTP_URL is missing: verification and password-reset mails leave through it, e.g. smtp://user:password@smtp.example.com:587")
+        }
+        if let raw = value("EMAIL_FROM") {
+            do { settings.mail.from = try MailAddress(parsing: raw) } catch { problems.append("EMAIL_FROM \(error.message) (got '\(raw)')") }
+        } else if production {
+            problems.append("EMAIL_FROM is missing: the sender of Primer's mails, e.g. Primer <primer@example.com>")
+        }
+        if let raw = value("PUBLIC_URL") {
+            do { settings.mail.publicURL = try MailSettings.parsePublicURL(raw) } catch { problems.append("PUBLIC_URL \(error.message) (got '\(raw)')") }
+        } else if production {
+            problems.append("PUBLIC_URL is missing: the address readers open the book at, used in links in mails, e.g. https://book.example.com")
         }
         if !problems.isEmpty { throw SettingsError(problems: problems) }
         return settings

@@ -37,7 +37,7 @@ extension Request {
     /// Loads the session and reader from the database; throws 401 `invalid_token` when the
     /// session has ended and 403 `account_disabled` for a deactivated user.
     func lookUpReader(userID: UUID, sessionID: UUID, now: Date) async throws -> AuthenticatedReader {
-        let store = FluentAccountRepository(db: db, writes: primer.writes)
+        let store = FluentAccountRepository(db: db, writes: primer.writes, cipher: primer.dataCipher)
         guard let session = try await store.session(id: sessionID), session.userID == userID, session.isLive(at: now),
               let account = try await store.account(id: userID)
         else { throw APIError.invalidToken }
@@ -65,7 +65,7 @@ extension Request {
         var reader = reader
         reader.sessionLastUsedAt = now
         primer.readers.touch(sessionID: reader.sessionID, at: now)
-        let store = FluentAccountRepository(db: db, writes: primer.writes), logger = self.logger, sessionID = reader.sessionID
+        let store = FluentAccountRepository(db: db, writes: primer.writes, cipher: primer.dataCipher), logger = self.logger, sessionID = reader.sessionID
         Task {
             do {
                 try await store.touch(sessionID: sessionID, at: now)

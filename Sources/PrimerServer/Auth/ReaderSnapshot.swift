@@ -45,15 +45,6 @@ struct ProfileSnapshot: Sendable, Equatable, Codable {
         updatedAt = account.profileUpdatedAt
     }
 
-    init(_ profile: Profile) {
-        softwareExperience = profile.softwareExperience
-        hardwareExperience = profile.hardwareExperience
-        programmingBackground = profile.programmingBackground
-        interests = profile.interests
-        createdAt = profile.createdAt ?? Date()
-        updatedAt = profile.updatedAt ?? profile.createdAt ?? Date()
-    }
-
     enum CodingKeys: String, CodingKey {
         case softwareExperience = "software_experience", hardwareExperience = "hardware_experience"
         case programmingBackground = "programming_background", interests

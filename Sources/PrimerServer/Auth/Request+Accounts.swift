@@ -11,7 +11,19 @@ extension Request {
     var accounts: AccountService {
         let services = primer
         return AccountService(accounts: accountStore, sessions: sessions, passwords: services.passwords,
-                              lockout: services.lockout, changes: accountChanges)
+                              lockout: services.lockout, changes: accountChanges,
+                              requireVerifiedEmail: services.settings.requireEmailVerification, mail: QueuedAccountMail(services))
+    }
+
+    /// Email verification over this request's database; links go out through the mail queue.
+    var emailVerification: EmailVerification {
+        EmailVerification(accounts: accountStore, tokens: accountStore, mail: QueuedAccountMail(primer), changes: accountChanges)
+    }
+
+    /// Password reset by email over this request's database.
+    var passwordReset: PasswordReset {
+        PasswordReset(accounts: accountStore, tokens: accountStore, sessions: sessions, passwords: primer.passwords,
+                      mail: QueuedAccountMail(primer))
     }
 
     /// Sessions and refresh tokens (`SessionService`) over this request's database.
@@ -22,7 +34,7 @@ extension Request {
     }
 
     private var accountStore: FluentAccountRepository {
-        FluentAccountRepository(db: db, writes: primer.writes)
+        FluentAccountRepository(db: db, writes: primer.writes, cipher: primer.dataCipher)
     }
 
     /// Drops changed readers from the signed-in reader cache at once.

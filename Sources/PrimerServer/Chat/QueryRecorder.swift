@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import PrimerCore
 import SQLKit
 
 /// One row of `chat_queries` as written when a question has been answered.
@@ -20,18 +21,22 @@ struct QueryRecord: Sendable {
 /// Stores answered questions with group commit: questions answered at the same time share
 /// one multi-row `INSERT`, and each caller returns only once its row is committed, so no
 /// record is lost and the feedback and follow-up routes see it at once. On SQLite the batch
-/// goes through the `WriteGate`, so the single writer never spins on a busy lock.
+/// goes through the `WriteGate`, so the single writer never spins on a busy lock. A signed-in
+/// reader's question and answer are encrypted (`DataCipher`) in the batch task, off the
+/// request; questions asked signed out belong to nobody and are stored as they are.
 actor QueryRecorder {
     /// Rows per statement (12 bound values each, far below SQLite's and PostgreSQL's limits).
     static let batchLimit = 200
 
     private let writes: WriteGate
+    private let cipher: DataCipher
     private var pending: [(record: QueryRecord, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
     private var database: (any Database)?
 
-    init(writes: WriteGate) {
+    init(writes: WriteGate, cipher: DataCipher) {
         self.writes = writes
+        self.cipher = cipher
     }
 
     /// Stores `record` on `db`; returns once it is committed.
@@ -51,7 +56,7 @@ actor QueryRecorder {
             let batch = Array(pending.prefix(Self.batchLimit))
             pending.removeFirst(batch.count)
             do {
-                let rows = batch.map(\.record)
+                let rows = try batch.map { try Self.sealed($0.record, cipher: cipher) }
                 try await writes.serialised { try await Self.insert(rows, on: db) }  // one statement: atomic
                 batch.forEach { $0.done.resume() }
             } catch {
@@ -60,6 +65,15 @@ actor QueryRecorder {
         }
         database = nil
         draining = false
+    }
+
+    /// `record` as stored: with a reader, its question and answer encrypted.
+    static func sealed(_ record: QueryRecord, cipher: DataCipher) throws -> QueryRecord {
+        guard record.userID != nil else { return record }
+        return QueryRecord(
+            id: record.id, userID: record.userID, conversationID: record.conversationID, query: try cipher.encrypt(record.query),
+            answer: try cipher.encrypt(record.answer), answered: record.answered, personalizationApplied: record.personalizationApplied,
+            provider: record.provider, latencyMs: record.latencyMs, sourcesCount: record.sourcesCount, createdAt: record.createdAt)
     }
 
     private static func insert(_ rows: [QueryRecord], on db: any Database) async throws {

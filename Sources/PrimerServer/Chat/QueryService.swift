@@ -183,7 +183,11 @@ struct QueryService {
         if previous.contains(where: { $0.userID != userID }) {
             throw APIError.notFound("No such conversation")
         }
-        return (id, previous.reversed().map { ConversationTurn(question: $0.query, answer: $0.answer) })
+        let cipher = services.dataCipher  // a reader's turns are stored encrypted
+        return (id, try previous.reversed().map { row in
+            row.userID == nil ? ConversationTurn(question: row.query, answer: row.answer)
+                : ConversationTurn(question: try cipher.decrypt(row.query), answer: try cipher.decrypt(row.answer))
+        })
     }
 
     /// The whole answer, its provider and what it cites, falling back to the extractive

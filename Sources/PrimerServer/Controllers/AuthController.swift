@@ -18,6 +18,7 @@ struct AuthController: RouteCollection {
         let input = try req.decodeJSON(SignupRequest.self).validated()
         let signedIn = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile,
                                                      name: input.name, client: req.clientInfo)
+        try await req.emailVerification.send(to: signedIn.account)
         return try await req.authResponse(signedIn).encodeResponse(status: .created, for: req)
     }
 

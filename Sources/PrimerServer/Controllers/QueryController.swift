@@ -91,7 +91,9 @@ struct QueryController: RouteCollection {
             guard reader?.userID == owner else { throw APIError.notFound("No such query") }
         }
         query.helpful = body.helpful
-        query.feedbackComment = comment?.isEmpty == false ? comment : nil
+        // A reader's comment is encrypted like their question; an anonymous one belongs to nobody.
+        let kept = comment?.isEmpty == false ? comment : nil
+        query.feedbackComment = try query.userID == nil ? kept : req.primer.dataCipher.encryptIfPresent(kept)
         try await req.primer.writes.serialised { try await query.save(on: req.db) }
         return MessageResponse(message: "Thanks for the feedback")
     }

@@ -21,6 +21,11 @@ extension APIError {
                             fields: ["password": "is not correct"])
         case .sessionNotFound: self = .notFound("No such session")
         case .accountNotFound: self = .invalidToken
+        case .invalidToken:
+            self = APIError(status: .badRequest, code: "invalid_token", detail: "This link is invalid, expired or already used")
+        case .emailNotVerified:
+            self = APIError(status: .forbidden, code: "email_not_verified",
+                            detail: "Confirm your email address first: follow the link we sent you, or ask for a new one")
         }
     }
 }

@@ -64,6 +64,13 @@ struct RateLimitMiddleware: Middleware {
         if case let .limited(retryAfter) = decision { throw limited(rule, retryAfter: retryAfter) }
     }
 
+    /// Counts one use under `key` (e.g. one email address asking for reset links) against
+    /// `rule`; throws 429 `rate_limited` over it.
+    static func consume(key: String, rule: RateLimitRule, for request: Request) async throws {
+        let decision = await request.primer.rateLimits.consume(key: key, rule: rule, now: Date())
+        if case let .limited(retryAfter) = decision { throw limited(rule, retryAfter: retryAfter) }
+    }
+
     private static func limited(_ rule: RateLimitRule, retryAfter: Double) -> APIError {
         APIError.tooManyRequests(
             code: "rate_limited", detail: "Too many requests: the limit for this route is \(rule). Try again later.",

@@ -1,8 +1,9 @@
 import Fluent
+import PrimerCore
 
-/// The numbered migrations, in order. Append only.
+/// The numbered migrations, in order. Append only. `cipher` encrypts readers' data (M010).
 enum PrimerMigrations {
-    static let all: [any Migration] = [
+    static func all(cipher: DataCipher) -> [any Migration] { [
         M001_CreateUsers(),
         M002_CreateProfiles(),
         M003_CreateSessions(),
@@ -11,5 +12,7 @@ enum PrimerMigrations {
         M006_CreateChatQueries(),
         M007_CreateChapterAdaptations(),
         M008_CreateChunkVectors(),
-    ]
+        M009_CreateAccountTokens(),
+        M010_EncryptAccountData(cipher: cipher),
+    ] }
 }

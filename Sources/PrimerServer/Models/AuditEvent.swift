@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// A record of a profile change (table `audit_events`): who, when, which fields, old and new
-/// values (JSON objects keyed by field name).
+/// values (JSON objects keyed by field name, each stored encrypted with `DataCipher`).
 final class AuditEvent: Model, @unchecked Sendable {
     static let schema = "audit_events"
 

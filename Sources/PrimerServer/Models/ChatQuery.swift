@@ -1,7 +1,9 @@
 import Fluent
 import Foundation
 
-/// One question asked of the chatbot (table `chat_queries`, the plan's `ChatbotQuery`).
+/// One question asked of the chatbot (table `chat_queries`, the plan's `ChatbotQuery`). With a
+/// `userID`, `query`, `answer` and `feedbackComment` are stored encrypted (`DataCipher`);
+/// questions asked signed out are plaintext.
 final class ChatQuery: Model, @unchecked Sendable {
     static let schema = "chat_queries"
 

@@ -1,7 +1,8 @@
 import Fluent
 import Foundation
 
-/// A reader account (table `users`).
+/// A reader account (table `users`). `name` is stored encrypted (`DataCipher`); `email`, the
+/// sign-in key, is not.
 final class User: Model, @unchecked Sendable {
     static let schema = "users"
 

@@ -1,29 +1,37 @@
 import Fluent
 import Foundation
 import PrimerCore
+import SQLKit
 
 /// Accounts, sessions and refresh tokens in the database (SQLite or PostgreSQL) through Fluent.
-/// Every write goes through the write gate; each method is one transaction.
-struct FluentAccountRepository: AccountRepository, SessionRepository {
+/// Every write goes through the write gate; each method is one transaction. The name, the
+/// background and the audit values are encrypted with `cipher` on the way in and decrypted on
+/// the way out: `Account` values are always plaintext.
+struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTokenRepository {
     let db: any Database
     let writes: WriteGate
+    let cipher: DataCipher
 
     // MARK: AccountRepository
 
     func account(email: String) async throws -> Account? {
-        try await User.query(on: db).filter(\.$email == email).with(\.$profile).first().flatMap(Account.init)
+        let cipher = self.cipher
+        return try await User.query(on: db).filter(\.$email == email).with(\.$profile).first().flatMap { try Account($0, cipher: cipher) }
     }
 
     func account(id: UUID) async throws -> Account? {
-        try await User.query(on: db).filter(\.$id == id).with(\.$profile).first().flatMap(Account.init)
+        let cipher = self.cipher
+        return try await User.query(on: db).filter(\.$id == id).with(\.$profile).first().flatMap { try Account($0, cipher: cipher) }
     }
 
     func create(_ account: Account, session: DeviceSession, refreshTokenHash: String) async throws {
+        let name = try cipher.encryptIfPresent(account.name)
+        let profile = try Profile(userID: account.id, profile: account.profile, cipher: cipher)
         do {
             try await writes.transaction(on: db) { db in
-                let user = User(id: account.id, email: account.email, passwordHash: account.passwordHash, name: account.name)
+                let user = User(id: account.id, email: account.email, passwordHash: account.passwordHash, name: name)
                 try await user.create(on: db)
-                try await Profile(userID: account.id, profile: account.profile).create(on: db)
+                try await profile.create(on: db)
                 try await Self.store(session, refreshTokenHash: refreshTokenHash, on: db)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -45,18 +53,31 @@ struct FluentAccountRepository: AccountRepository, SessionRepository {
     }
 
     func updateProfile(_ account: Account, audit: AuditEntry) async throws {
-        let userID = account.id
+        let userID = account.id, cipher = self.cipher
+        let oldValues = try cipher.encrypt(audit.oldValues), newValues = try cipher.encrypt(audit.newValues)
         try await writes.transaction(on: db) { db in
             guard let user = try await User.query(on: db).filter(\.$id == userID).with(\.$profile).first(),
                   let profile = user.profile else { throw AccountError.accountNotFound }
-            profile.set(account.profile)
+            try profile.set(account.profile, cipher: cipher)
             try await profile.save(on: db)
-            if user.name != account.name {
-                user.name = account.name
+            if try cipher.decryptIfPresent(user.name) != account.name {
+                user.name = try cipher.encryptIfPresent(account.name)
                 try await user.save(on: db)
             }
             try await AuditEvent(userID: userID, action: audit.action, changedFields: audit.changedFields,
-                                 oldValues: audit.oldValues, newValues: audit.newValues).create(on: db)
+                                 oldValues: oldValues, newValues: newValues).create(on: db)
+        }
+    }
+
+    func markEmailVerified(userID: UUID) async throws {
+        try await writes.serialised {
+            try await User.query(on: db).filter(\.$id == userID).set(\.$emailVerified, to: true).update()
+        }
+    }
+
+    func setPassword(userID: UUID, hash: String) async throws {
+        try await writes.serialised {
+            try await User.query(on: db).filter(\.$id == userID).set(\.$passwordHash, to: hash).update()
         }
     }
 
@@ -68,6 +89,7 @@ struct FluentAccountRepository: AccountRepository, SessionRepository {
             }
             try await AuthSession.query(on: db).filter(\.$user.$id == userID).delete()
             try await AuditEvent.query(on: db).filter(\.$user.$id == userID).delete()
+            try await AccountToken.query(on: db).filter(\.$user.$id == userID).delete()
             try await ChatQuery.query(on: db).filter(\.$userID == userID).delete()
             try await Profile.query(on: db).filter(\.$user.$id == userID).delete()
             try await User.query(on: db).filter(\.$id == userID).delete()
@@ -97,10 +119,11 @@ struct FluentAccountRepository: AccountRepository, SessionRepository {
         }
     }
 
-    func revokeAll(userID: UUID, at date: Date) async throws {
+    func revokeAll(userID: UUID, except: UUID?, at date: Date) async throws {
         try await writes.serialised {
-            try await AuthSession.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
-                .set(\.$revokedAt, to: date).update()
+            let query = AuthSession.query(on: db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil)
+            if let except { query.filter(\.$id != except) }
+            try await query.set(\.$revokedAt, to: date).update()
         }
     }
 
@@ -126,13 +149,54 @@ struct FluentAccountRepository: AccountRepository, SessionRepository {
     }
 }
 
+extension FluentAccountRepository {
+    // MARK: OneTimeTokenRepository
+
+    func store(_ token: OneTimeToken) async throws {
+        let row = AccountToken(OneTimeTokenRow(id: token.id, userID: token.userID, purpose: token.purpose.rawValue,
+                                               tokenHash: token.tokenHash, createdAt: token.createdAt,
+                                               expiresAt: token.expiresAt, usedAt: token.usedAt))
+        try await writes.serialised { try await row.create(on: db) }
+    }
+
+    func token(hash: String) async throws -> OneTimeToken? {
+        guard let row = try await AccountToken.query(on: db).filter(\.$tokenHash == hash).first(),
+              let purpose = OneTimeToken.Purpose(rawValue: row.purpose) else { return nil }
+        return OneTimeToken(id: try row.requireID(), userID: row.$user.id, purpose: purpose, tokenHash: row.tokenHash,
+                            createdAt: row.createdAt, expiresAt: row.expiresAt, usedAt: row.usedAt)
+    }
+
+    func use(id: UUID, at date: Date) async throws -> Bool {
+        try await writes.transaction(on: db) { db in
+            // PostgreSQL: lock the row so two requests using the same token can't both see it unused
+            // (SQLite transactions are already one at a time through the write gate).
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                let rows = try await sql.raw("SELECT id FROM account_tokens WHERE id = \(bind: id) AND used_at IS NULL FOR UPDATE").all()
+                guard rows.count == 1 else { return false }
+            } else {
+                guard try await AccountToken.query(on: db).filter(\.$id == id).filter(\.$usedAt == nil).count() == 1 else { return false }
+            }
+            try await AccountToken.query(on: db).filter(\.$id == id).filter(\.$usedAt == nil).set(\.$usedAt, to: date).update()
+            return true
+        }
+    }
+
+    func retire(userID: UUID, purpose: OneTimeToken.Purpose, at date: Date) async throws {
+        try await writes.serialised {
+            try await AccountToken.query(on: db).filter(\.$user.$id == userID).filter(\.$purpose == purpose.rawValue)
+                .filter(\.$usedAt == nil).set(\.$usedAt, to: date).update()
+        }
+    }
+}
+
 extension Account {
-    /// The account of a user row loaded with its profile; nil without a profile.
-    init?(_ user: User) {
+    /// The account of a user row loaded with its profile, decrypted with `cipher`; nil without a
+    /// profile. Throws `DataCipherError` for a value the configured keys do not open.
+    init?(_ user: User, cipher: DataCipher) throws {
         guard let id = user.id, let profile = user.profile else { return nil }
-        self.init(id: id, email: user.email, passwordHash: user.passwordHash, name: user.name, emailVerified: user.emailVerified,
-                  isActive: user.isActive, createdAt: user.createdAt ?? Date(), lastLoginAt: user.lastLoginAt,
-                  profile: ProfileSnapshot(profile).readerProfile, profileCreatedAt: profile.createdAt,
+        self.init(id: id, email: user.email, passwordHash: user.passwordHash, name: try cipher.decryptIfPresent(user.name),
+                  emailVerified: user.emailVerified, isActive: user.isActive, createdAt: user.createdAt ?? Date(),
+                  lastLoginAt: user.lastLoginAt, profile: try profile.readerProfile(cipher: cipher), profileCreatedAt: profile.createdAt,
                   profileUpdatedAt: profile.updatedAt ?? profile.createdAt)
     }
 }

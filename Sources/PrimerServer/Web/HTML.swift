@@ -1,3 +1,4 @@
+import PrimerCore
 /// A fragment of HTML. Interpolating a `String` escapes it; only other `HTML` values (built
 /// the same way, or explicitly trusted with ``HTML/trusted(_:)``) go in unescaped. Pages are
 /// written as interpolated literals, so forgetting to escape a reader's or the book's text is
@@ -24,20 +25,7 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
 
     /// `text` with `& < > " '` replaced by entities (safe in element content and quoted attributes).
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        MarkupEscaping.escape(text)
     }
 
     /// Builds the literal: strings are escaped, `HTML` is inserted as is.

@@ -32,6 +32,7 @@ struct PageFrame {
         <body data-signed-in="\(reader == nil ? "false" : "true")" data-page-slug="\(currentSlug ?? "")" data-level="\(level)">
         <a class="skip-link" href="#content">Skip to content</a>
         \(topBar)
+        \(verifyBanner)
         <div class="shell">
         <nav id="sidebar" class="sidebar" aria-label="Table of contents">\(Self.toc(snapshot.toc, current: currentSlug))</nav>
         <main id="content" tabindex="-1">\(content)</main>
@@ -41,6 +42,15 @@ struct PageFrame {
         <button id="ask-selection" type="button" hidden>Ask about this</button>
         </body>
         </html>
+        """
+    }
+
+    /// A reminder for signed-in readers whose email address is not confirmed yet.
+    private var verifyBanner: HTML? {
+        guard let reader, !reader.user.emailVerified else { return nil }
+        return """
+        <div class="verify-banner" role="status" id="verify-banner">Please confirm your email address: we sent a link to \(reader.user.email).
+        <form method="post" action="/verify-email/resend"><button type="submit" class="button small">Send a new link</button></form></div>
         """
     }
 

@@ -77,8 +77,10 @@ struct SiteController: RouteCollection {
         let form = try req.content.decode(SignupForm.self)
         do {
             let input = try form.request.validated()
-            let auth = try await req.authResponse(req.accounts.signUp(email: input.email, password: input.password, profile: input.profile,
-                                                                      name: input.name, client: req.clientInfo))
+            let signedIn = try await req.accounts.signUp(email: input.email, password: input.password, profile: input.profile,
+                                                         name: input.name, client: req.clientInfo)
+            try await req.emailVerification.send(to: signedIn.account)
+            let auth = try await req.authResponse(signedIn)
             let response = req.redirect(to: "/welcome", redirectType: .normal)
             BrowserSession.set(auth, on: response, for: req)
             return response

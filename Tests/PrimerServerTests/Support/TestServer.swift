@@ -24,6 +24,7 @@ let testPostgresURL = ProcessInfo.processInfo.environment["PRIMER_TEST_DATABASE_
 func testSettings() -> PrimerSettings {
     var settings = PrimerSettings()
     settings.authSecret = testSecret
+    settings.dataKey = testDataKey  // nil would generate one into the data directory, left behind by PostgreSQL tests
     settings.bcryptCost = 4
     let generous = RateLimitRule(count: 1_000_000, seconds: 60)
     settings.rateLimits.signup = generous
@@ -46,6 +47,8 @@ let testModelDirectory = ProcessInfo.processInfo.environment["PRIMER_MODEL_DIR"]
         .deletingLastPathComponent().appendingPathComponent("models/all-MiniLM-L6-v2").path
 
 let testSecret = "test-secret-0123456789abcdef0123456789abcdef"
+/// The data key of test servers (PRIMER_DATA_KEY), one per test run.
+let testDataKey = DataKey.random()
 
 /// A Primer server listening on a loopback port, with an HTTP client that talks to it.
 final class TestServer: Sendable {

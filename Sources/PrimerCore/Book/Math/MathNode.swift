@@ -66,17 +66,6 @@ struct MathNode: Sendable {
     /// `text` with `&`, `<`, `>` and `"` as character references (looked for as scalars, so a
     /// combining mark after one cannot hide it).
     static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { "&<>\"".unicodeScalars.contains($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        MarkupEscaping.escape(text)
     }
 }

@@ -89,6 +89,7 @@ enum AccountPages {
         \(fieldError("password", errors))
         <button type="submit" id="signin-submit" class="button primary">Sign in</button>
         </form>
+        <p><a href="/forgot-password" id="forgot-password-link">Forgot password?</a></p>
         <p>New here? <a href="/signup">Sign up</a> — it takes a minute and makes answers fit your background.</p>
         </section>
         """)
