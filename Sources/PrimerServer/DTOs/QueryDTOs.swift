@@ -122,7 +122,7 @@ struct PersonalizedFor: Content, Equatable {
     let interests: [String]
 
     init(profile: ReaderProfile) {
-        level = profile.softwareExperience.rawValue
+        level = profile.softwareExperience.rawValue.lowercased()
         interests = profile.interests
     }
 }
