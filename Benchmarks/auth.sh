@@ -41,8 +41,6 @@ trap cleanup EXIT
 start_primer() {  # binary port name
   (cd "$work" && env -i PATH="$PATH" HOME="$HOME" PRIMER_DATA_DIR="$work/data-$3" LOG_LEVEL=warning \
     SMTP_URL=smtp://127.0.0.1:1 EMAIL_FROM="Primer <bench@example.com>" PUBLIC_URL=http://127.0.0.1:8080 PRIMER_DATA_KEY=YmVuY2gta2V5LWZvci1wcmltZXItMDEyMzQ1Njc4OWE= BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" EMBEDDING_PROVIDER=none \
-    PRIMER_DATA_KEY="YmVuY2gtZGF0YS1rZXktMDEyMzQ1Njc4OWFiY2RlZiE=" \
-    SMTP_URL="smtp://127.0.0.1:2525" EMAIL_FROM="Primer <bench@localhost>" PUBLIC_URL="http://127.0.0.1:$2" \
     RATE_LIMIT_DEFAULT=100000000/minute RATE_LIMIT_SIGNIN=100000000/minute RATE_LIMIT_SIGNUP=100000000/minute \
     "$1" serve --env production --hostname 127.0.0.1 --port "$2" >"$work/$3.log" 2>&1) &
   pids+=($!)
