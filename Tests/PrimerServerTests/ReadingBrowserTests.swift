@@ -84,6 +84,7 @@ struct ReadingBrowserTests {
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-desktop-dark")
                 try await browser.setWindowSize(width: 390, height: 844)
+                try await browser.go(base + Self.maths)  // a fresh load: no drawer caught mid-transition
                 try await Self.scroll(browser, to: ".math-display")
                 try await browser.screenshot(named: "maths-phone-dark")
                 try await browser.go(base + Self.code)
