@@ -169,3 +169,39 @@ extension TestServer {
         }
     }
 }
+
+/// `GET /api/v1/account/export`: everything Primer holds about the reader, decrypted.
+@Suite struct AccountExportTests {
+    @Test(arguments: TestDatabase.allCases)
+    func theExportHoldsProfileSessionsAuditAndQuestions(db: TestDatabase) async throws {
+        try await withServer(db) { server in
+            try await server.ingest()
+            let reader = try await server.signUp(email: "export@example.com", extra: ["interests": ["Zanzibar hovercraft"]])
+            #expect((try await server.send(.GET, "/api/v1/account/export")).status == .unauthorized)
+            _ = try await server.send(.PUT, "/api/v1/profile", json: ["software_experience": "Advanced"], token: reader.accessToken)
+            let asked = try await server.send(.POST, "/api/v1/query", json: ["query": "What is a servo motor?"], token: reader.accessToken)
+            let queryID = try #require(asked.json["query_id"] as? String)
+            _ = try await server.send(.POST, "/api/v1/query/\(queryID)/feedback", json: ["helpful": false, "comment": "Too short for me"],
+                                      token: reader.accessToken)
+
+            let export = try await server.send(.GET, "/api/v1/account/export", token: reader.accessToken)
+            #expect(export.status == .ok)
+            #expect(export.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let json = export.json
+            let user = try #require(json["user"] as? [String: Any])
+            let profile = try #require(user["profile"] as? [String: Any])
+            #expect(user["email"] as? String == "export@example.com")
+            #expect(profile["interests"] as? [String] == ["Zanzibar hovercraft"] && profile["software_experience"] as? String == "Advanced")
+            #expect((json["sessions"] as? [[String: Any]])?.count == 1)
+            let audit = try #require(json["audit_events"] as? [[String: Any]])
+            #expect(audit.count == 1)
+            #expect((audit.first?["old_values"] as? [String: Any])?["software_experience"] as? String == "Beginner")
+            #expect((audit.first?["new_values"] as? [String: Any])?["software_experience"] as? String == "Advanced")
+            let questions = try #require(json["questions"] as? [[String: Any]])
+            #expect(questions.count == 1)
+            #expect(questions.first?["query"] as? String == "What is a servo motor?")
+            #expect(questions.first?["feedback_comment"] as? String == "Too short for me" && questions.first?["helpful"] as? Bool == false)
+            #expect((questions.first?["answer"] as? String)?.isEmpty == false)
+        }
+    }
+}
