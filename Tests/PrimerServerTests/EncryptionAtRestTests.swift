@@ -430,25 +430,10 @@ func withKeptServer(_ store: KeptDatabase, key: DataKey, previous: DataKey? = ni
     let app = try await Application.make(.testing)
     let logs = LogCapture()
     app.logger = Logger(label: "primer.test") { _ in RedactingLogHandler(wrapping: logs.handler()) }
-    let server: TestServer
-    do {
-        try await PrimerServer.configure(app, settings: settings, database: store.choice)
+    try await runServer(app, settings: settings, database: store.choice, logs: logs, prepare: { app in
         if migrate { try await app.autoMigrate() }
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        guard let port = app.primerServer.localAddress?.port else { throw TestSetupError("no port") }
-        server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
-    } catch {
+    }, finish: { app in
+        await app.server.shutdown()
         try? await app.asyncShutdown()
-        throw error
-    }
-    let outcome: Result<Void, any Error>
-    do {
-        try await body(server)
-        outcome = .success(())
-    } catch {
-        outcome = .failure(error)
-    }
-    await app.server.shutdown()
-    try? await app.asyncShutdown()
-    try outcome.get()
+    }, body)
 }

@@ -131,15 +131,29 @@ func withServer(
         case .postgres: return .postgres(url: testPostgresURL, searchPath: [schema], connectionsPerEventLoop: 2)
         }
     }()
-    let server: TestServer
-    do {
-        try await PrimerServer.configure(app, settings: settings, database: choice)
-        if migrate {
-            if case .postgres = choice { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
-            try await app.autoMigrate()
-        }
+    try await runServer(app, settings: settings, database: choice, logs: logs, prepare: { app in
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
+        guard migrate else { return }
+        if case .postgres = choice { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
+        try await app.autoMigrate()
+    }, finish: { app in
+        await cleanup(app, choice: choice, schema: schema, migrated: migrate)  // shuts the application down once
+    }, body)
+}
+
+/// Configures `app` on `database`, runs `prepare` (migrations), starts it on a free loopback
+/// port, runs `body`, then `finish` (which stops and shuts the application down) — whatever
+/// `body` did; its error is rethrown afterwards.
+func runServer(
+    _ app: Application, settings: PrimerSettings, database: DatabaseChoice, logs: LogCapture,
+    prepare: (Application) async throws -> Void, finish: (Application) async -> Void,
+    _ body: (TestServer) async throws -> Void
+) async throws {
+    let server: TestServer
+    do {
+        try await PrimerServer.configure(app, settings: settings, database: database)
+        try await prepare(app)
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         guard let port = app.primerServer.localAddress?.port else { throw TestSetupError("no port") }
         server = TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", logs: logs)
@@ -154,7 +168,7 @@ func withServer(
     } catch {
         outcome = .failure(error)
     }
-    await cleanup(app, choice: choice, schema: schema, migrated: migrate)  // shuts the application down once
+    await finish(app)
     try outcome.get()
 }
 
