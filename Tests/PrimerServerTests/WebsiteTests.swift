@@ -384,6 +384,28 @@ extension TestServer {
         #expect(!html.contains(":::") && !html.contains("import Tabs") && !html.contains("&lt;TabItem"))
     }
 
+    @Test func aRuleOpeningTheTextAfterACalloutIsARule() {
+        let html = Self.html("""
+        :::note
+        Inside.
+        :::
+        ---
+        - after the rule
+        """)
+        #expect(html.contains("<hr>") || html.contains("<hr/>") || html.contains("<hr />"), "\(html)")
+        #expect(html.contains("<li>after the rule</li>"))
+    }
+
+    /// Every page of both shared books renders (they use callouts, tabs, details, rules and code).
+    @Test func everyPageOfTheSharedBooksRenders() throws {
+        for directory in [TestBooks.shared, TestBooks.shared.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("physical-ai-book-2/book-source/docs")] {
+            let book = try BookLoader.load(directory: directory)
+            #expect(book.pages.count > 5)
+            for page in book.pages { #expect(!PageRenderer.render(page).html.isEmpty, "\(page.slug)") }
+        }
+    }
+
     @Test func codeBlocksAreHighlightedWithTitleLanguageLinesAndCopy() {
         let html = Self.html("""
         ```python title="talker.py" {2}

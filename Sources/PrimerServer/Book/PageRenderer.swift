@@ -92,7 +92,7 @@ enum PageRenderer {
         func html(_ block: DocBlock) -> String {
             switch block {
             case let .markdown(lines):
-                return parser.html(from: SafeMarkdown.prepare(MarkdownText.cleanLines(lines.joined(separator: "\n"))).joined(separator: "\n"))
+                return markdownHTML(SafeMarkdown.prepare(MarkdownText.cleanLines(lines.joined(separator: "\n"))).joined(separator: "\n"))
             case let .admonition(kind, title, body):
                 return DocComponents.admonition(kind: kind, title: title.map(inline), body: html(body))
             case let .tabs(tabs, selected):
@@ -104,9 +104,18 @@ enum PageRenderer {
             }
         }
 
+        /// Ink's HTML for `markdown`. Ink reads text whose first fragment starts with `-` as front
+        /// matter (and crashes when a `---` rule opens a block after a callout or tab without a
+        /// closing one), so such text gets an empty hidden element first: the page's own front
+        /// matter was removed when the book was loaded.
+        func markdownHTML(_ markdown: String) -> String {
+            guard markdown.first(where: { !$0.isWhitespace }) == "-" else { return parser.html(from: markdown) }
+            return parser.html(from: "<span hidden></span>\n\n" + markdown)
+        }
+
         /// A title's inline Markdown as HTML (no paragraph around it).
         func inline(_ text: String) -> String {
-            let rendered = parser.html(from: SafeMarkdown.prepare([MarkdownText.stripJSX(text)]).joined())
+            let rendered = markdownHTML(SafeMarkdown.prepare([MarkdownText.stripJSX(text)]).joined())
             guard rendered.hasPrefix("<p>"), rendered.hasSuffix("</p>") else { return rendered }
             return String(rendered.dropFirst(3).dropLast(4))
         }
