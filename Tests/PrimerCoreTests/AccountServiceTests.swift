@@ -33,6 +33,8 @@ import Testing
         func verifyEmail(_ account: Account, token: String) async { sent.withLock { $0.append(("verify", account.email, token)) } }
         func resetPassword(_ account: Account, token: String) async { sent.withLock { $0.append(("reset", account.email, token)) } }
         func passwordChanged(_ account: Account) async { sent.withLock { $0.append(("changed", account.email, "")) } }
+        func twoFactorEnabled(_ account: Account) async { sent.withLock { $0.append(("2fa-on", account.email, "")) } }
+        func twoFactorDisabled(_ account: Account) async { sent.withLock { $0.append(("2fa-off", account.email, "")) } }
         func last(_ kind: String) -> String? { sent.withLock { $0.last { $0.kind == kind }?.token } }
         var kinds: [String] { sent.withLock { $0.map(\.kind) } }
     }
@@ -54,7 +56,14 @@ import Testing
         var accounts: AccountService {
             let clock = self.clock
             return AccountService(accounts: store, sessions: sessions, passwords: PlainPasswords(), lockout: lockout,
-                                  changes: changes.hooks, requireVerifiedEmail: requireVerifiedEmail, mail: outbox, now: { clock.now })
+                                  changes: changes.hooks, requireVerifiedEmail: requireVerifiedEmail, mail: outbox,
+                                  twoFactor: twoFactor, now: { clock.now })
+        }
+
+        var twoFactor: TwoFactor {
+            let clock = self.clock
+            return TwoFactor(accounts: store, store: store, tokens: store, passwords: PlainPasswords(), lockout: lockout,
+                             mail: outbox, issuer: "Test Book", now: { clock.now })
         }
 
         var verification: EmailVerification {
@@ -66,6 +75,11 @@ import Testing
             let clock = self.clock
             return PasswordReset(accounts: store, tokens: store, sessions: sessions, passwords: PlainPasswords(), mail: outbox,
                                  now: { clock.now })
+        }
+
+        /// Signs in with the password alone (no second step expected).
+        func signIn(email: String, password: String, client: ClientInfo) async throws -> SignedIn {
+            try #require(try await accounts.signIn(email: email, password: password, client: client).signedIn)
         }
 
         func signUp(_ email: String = "ada@example.com") async throws -> SignedIn {
@@ -86,23 +100,23 @@ import Testing
     @Test func signInChecksThePasswordAndLocksAfterRepeatedFailures() async throws {
         let world = World()
         _ = try await world.signUp()
-        let signedIn = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        let signedIn = try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         #expect(signedIn.account.lastLoginAt == world.clock.now)
         #expect(world.changes.accounts.withLock { $0 }.contains(signedIn.account.id), "cached readers see the new last_login_at")
         for _ in 0..<3 {
             await #expect(throws: AccountError.invalidCredentials) {
-                try await world.accounts.signIn(email: "ada@example.com", password: "wrong", client: ClientInfo())
+                try await world.signIn(email: "ada@example.com", password: "wrong", client: ClientInfo())
             }
         }
         // Locked: even the right password is refused until the lock ends.
         await #expect(throws: AccountError.locked(until: world.clock.now.addingTimeInterval(900), now: world.clock.now)) {
-            try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+            try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         }
         world.clock.advance(901)
-        _ = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        _ = try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         // An unknown email is the same answer as a wrong password.
         await #expect(throws: AccountError.invalidCredentials) {
-            try await world.accounts.signIn(email: "nobody@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+            try await world.signIn(email: "nobody@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         }
     }
 
@@ -146,7 +160,7 @@ import Testing
         let ada = try await world.signUp()
         let grace = try await world.signUp("grace@example.com")
         world.clock.advance(1)
-        let second = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        let second = try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         #expect(try await world.sessions.liveSessions(userID: ada.account.id).map(\.id) == [second.sessionID, ada.sessionID])
         await #expect(throws: AccountError.sessionNotFound) { try await world.sessions.revokeSession(grace.sessionID, of: ada.account.id) }
         try await world.sessions.revokeSession(second.sessionID, of: ada.account.id)
@@ -177,7 +191,7 @@ import Testing
         account.isActive = false
         await world.store.updateProfile(account, audit: AuditEntry(userID: account.id, action: "test", changedFields: [], oldValues: "{}", newValues: "{}"))
         await #expect(throws: AccountError.accountDisabled) {
-            try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+            try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         }
         await #expect(throws: AccountError.accountDisabled) { try await world.sessions.rotate(signedIn.refreshToken) }
     }
@@ -194,13 +208,13 @@ import Testing
         await #expect(throws: AccountError.invalidToken) { try await world.verification.verify(first) }  // replaced
         // Unverified: sign-in refused while verification is required.
         await #expect(throws: AccountError.emailNotVerified) {
-            try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+            try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         }
         world.clock.advance(23 * 3600)
         #expect(try await world.verification.verify(second).emailVerified)
         await #expect(throws: AccountError.invalidToken) { try await world.verification.verify(second) }  // used
         #expect(await world.store.account(id: signedIn.account.id)?.emailVerified == true)
-        _ = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        _ = try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         // Only the token's hash is stored.
         #expect(await world.store.oneTimeTokens.values.allSatisfy { $0.tokenHash != second && $0.tokenHash.count == 64 })
     }
@@ -225,7 +239,7 @@ import Testing
         #expect(world.outbox.kinds == ["reset", "changed"])
         #expect(try await world.sessions.liveSessions(userID: signedIn.account.id).isEmpty, "every session ended")
         await #expect(throws: AccountError.invalidRefreshToken) { try await world.sessions.rotate(signedIn.refreshToken) }
-        _ = try await world.accounts.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
+        _ = try await world.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
         await #expect(throws: AccountError.invalidToken) { try await world.reset.reset(token: token, password: "Other#Pass1234") }
         // Expired after an hour.
         try await world.reset.request(email: "ada@example.com")
@@ -243,7 +257,7 @@ import Testing
     @Test func changingThePasswordKeepsThisDeviceAndEndsTheOthers() async throws {
         let world = World()
         let here = try await world.signUp()
-        let elsewhere = try await world.accounts.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
+        let elsewhere = try await world.signIn(email: "ada@example.com", password: "Sturdy#Pass1", client: ClientInfo())
         await #expect(throws: AccountError.wrongPassword) {
             try await world.accounts.changePassword(userID: here.account.id, keeping: here.sessionID, current: "nope", new: "New#Pass1234")
         }
@@ -251,6 +265,6 @@ import Testing
         #expect(try await world.sessions.liveSessions(userID: here.account.id).map(\.id) == [here.sessionID])
         await #expect(throws: AccountError.invalidRefreshToken) { try await world.sessions.rotate(elsewhere.refreshToken) }
         #expect(world.outbox.kinds == ["changed"])
-        _ = try await world.accounts.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
+        _ = try await world.signIn(email: "ada@example.com", password: "New#Pass1234", client: ClientInfo())
     }
 }

@@ -95,6 +95,7 @@ import Vapor
         try await store.create()
         let old = DataKey.random(), new = DataKey.random()
         var readers: [(Reader, interests: [String])] = []
+        var twoFactorApp: PrimerCore.TOTP?
         try await withKeptServer(store, key: old) { server in
             for index in 0..<3 {
                 let interests = ["\(Self.interest) \(index)", "Topic \(index)"]
@@ -102,6 +103,7 @@ import Vapor
             }
             #expect(try await server.send(.PUT, "/api/v1/profile", json: ["software_experience": "Advanced"], token: readers[0].0.accessToken).status == .ok)
             #expect(try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: readers[1].0.accessToken).status == .ok)
+            twoFactorApp = try await server.enableTwoFactor(readers[2].0).app
         }
         // Rotate: the new key current, the old one previous; twice, the second time nothing is left to do.
         try await withKeptServer(store, key: new, previous: old) { server in
@@ -109,8 +111,9 @@ import Vapor
             let counts = Dictionary(uniqueKeysWithValues: first.tables.map { ($0.name, $0.tally) })
             #expect(counts["profiles"]?.rows == 3 && counts["profiles"]?.values == 9)  // two levels and the interests each (no programming background)
             #expect(counts["users"]?.values == 3)
-            #expect(counts["audit_events"]?.values == 2)
+            #expect(counts["audit_events"]?.values == 4)  // the profile change and switching two-factor on
             #expect(counts["chat_queries"]?.values == 2)
+            #expect(counts["two_factor"]?.values == 2)  // the secret and the backup codes' hashes
             #expect(first.skipped == 0)
             #expect(first.summary(keys: server.app.primer.dataCipher.keys).contains("remove PRIMER_DATA_KEY_PREVIOUS"))
             let second = try await KeyRotation.rotate(cipher: server.app.primer.dataCipher, on: server.app.db)
@@ -129,7 +132,15 @@ import Vapor
         // Restarted with only the new key, every profile reads as it was written.
         try await withKeptServer(store, key: new) { server in
             for (index, (reader, interests)) in readers.enumerated() {
-                let signedIn = try await server.signIn(reader.email, reader.password)
+                let signedIn: Reader
+                if index == 2 {  // two-factor sign-in still works: the secret was re-encrypted, not lost
+                    let app = try #require(twoFactorApp)
+                    let verified = try await server.send(.POST, "/api/v1/auth/2fa/verify",
+                                                         json: ["mfa_token": try await server.mfaToken(reader), "code": TwoFactorHTTPTests.nextCode(app)])
+                    signedIn = try server.reader(from: verified, email: reader.email, password: reader.password)
+                } else {
+                    signedIn = try await server.signIn(reader.email, reader.password)
+                }
                 let response = try await server.send(.GET, "/api/v1/profile", token: signedIn.accessToken)
                 #expect(response.status == .ok)
                 #expect(response.json["name"] as? String == "Reader \(index)")

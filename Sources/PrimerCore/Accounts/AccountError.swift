@@ -19,4 +19,16 @@ public enum AccountError: Error, Equatable, Sendable {
     case invalidToken
     /// Sign-in needs a verified email (`REQUIRE_EMAIL_VERIFICATION=true`).
     case emailNotVerified
+    /// Two-factor set-up asked for while it is already on.
+    case twoFactorAlreadyEnabled
+    /// Two-factor sign-in is off, so there is nothing to disable or regenerate.
+    case twoFactorNotEnabled
+    /// `enable` without a `setUp` first.
+    case twoFactorNotSetUp
+    /// Another request changed the two-factor state at the same moment.
+    case twoFactorChanged
+    /// A wrong, expired or already used two-factor code.
+    case invalidCode
+    /// The sign-in challenge of the second step is unknown, expired (5 minutes) or used.
+    case invalidChallenge
 }

@@ -12,11 +12,13 @@ public struct AccountService: Sendable {
     public let requireVerifiedEmail: Bool
     /// Sends the notification after a password change; nil sends nothing.
     public let mail: (any AccountMail)?
+    /// Two-factor sign-in; nil: passwords alone sign in.
+    public let twoFactor: TwoFactor?
     public let now: @Sendable () -> Date
 
     public init(accounts: any AccountRepository, sessions: SessionService, passwords: any PasswordHashing,
                 lockout: any LoginLockoutStore, changes: AccountChanges = AccountChanges(), requireVerifiedEmail: Bool = false,
-                mail: (any AccountMail)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+                mail: (any AccountMail)? = nil, twoFactor: TwoFactor? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.accounts = accounts
         self.sessions = sessions
         self.passwords = passwords
@@ -24,6 +26,7 @@ public struct AccountService: Sendable {
         self.changes = changes
         self.requireVerifiedEmail = requireVerifiedEmail
         self.mail = mail
+        self.twoFactor = twoFactor
         self.now = now
     }
 
@@ -39,10 +42,11 @@ public struct AccountService: Sendable {
         return SignedIn(account: account, sessionID: session.id, refreshToken: token)
     }
 
-    /// Checks the password (with lockout) and opens a session. The attempt is reserved before
-    /// the password is checked, so a burst of concurrent sign-ins gets at most the lockout's
-    /// number of checks (see `LoginLockoutStore`).
-    public func signIn(email: String, password: String, client: ClientInfo) async throws -> SignedIn {
+    /// Checks the password (with lockout) and opens a session, or for an account with two-factor
+    /// sign-in returns the challenge for the second step (no session yet). The attempt is
+    /// reserved before the password is checked, so a burst of concurrent sign-ins gets at most
+    /// the lockout's number of checks (see `LoginLockoutStore`).
+    public func signIn(email: String, password: String, client: ClientInfo) async throws -> SignInOutcome {
         let started = now()
         let attempt: LoginAttempt
         switch await lockout.reserve(email, now: started) {
@@ -58,13 +62,29 @@ public struct AccountService: Sendable {
             await lockout.release(attempt)
             throw error
         }
-        guard matches, var account = found else {
+        guard matches, let account = found else {
             await lockout.recordFailure(attempt, now: now())
             throw AccountError.invalidCredentials
         }
         await lockout.recordSuccess(attempt, now: now())
         guard account.isActive else { throw AccountError.accountDisabled }
         if requireVerifiedEmail, !account.emailVerified { throw AccountError.emailNotVerified }
+        if let challenge = try await twoFactor?.challenge(for: account) {
+            return .secondFactorRequired(challenge: challenge.token, expiresIn: challenge.expiresIn)
+        }
+        return .signedIn(try await openSession(for: account, client: client))
+    }
+
+    /// Finishes a two-factor sign-in: the challenge and a code (`TwoFactor.verify`), then a session.
+    public func signIn(challenge: String, code: String?, backupCode: String?, client: ClientInfo) async throws -> SignedIn {
+        guard let twoFactor else { throw AccountError.invalidChallenge }
+        let account = try await twoFactor.verify(challenge: challenge, code: code, backupCode: backupCode)
+        return try await openSession(for: account, client: client)
+    }
+
+    /// Opens a session for `account` and records the sign-in.
+    private func openSession(for account: Account, client: ClientInfo) async throws -> SignedIn {
+        var account = account
         let date = now()
         let (session, token) = sessions.newSession(userID: account.id, client: client, at: date)
         try await accounts.recordSignIn(userID: account.id, at: date, session: session, refreshTokenHash: RefreshTokens.hash(token))

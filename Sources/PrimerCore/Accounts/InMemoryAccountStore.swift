@@ -2,12 +2,13 @@ import Foundation
 
 /// Accounts, sessions and refresh tokens in memory: the repositories' twin for fast tests of
 /// the account rules (the server stores them with Fluent). Emails are unique, as in the database.
-public actor InMemoryAccountStore: AccountRepository, SessionRepository, OneTimeTokenRepository {
+public actor InMemoryAccountStore: AccountRepository, SessionRepository, OneTimeTokenRepository, TwoFactorRepository {
     public private(set) var accounts: [UUID: Account] = [:]
     public private(set) var sessions: [UUID: DeviceSession] = [:]
     public private(set) var refreshTokens: [String: StoredRefreshToken] = [:]
     public private(set) var audit: [AuditEntry] = []
     public private(set) var oneTimeTokens: [UUID: OneTimeToken] = [:]
+    public private(set) var twoFactors: [UUID: TwoFactorState] = [:]
 
     public init() {}
 
@@ -57,6 +58,7 @@ public actor InMemoryAccountStore: AccountRepository, SessionRepository, OneTime
         sessions = sessions.filter { $0.value.userID != userID }
         audit.removeAll { $0.userID == userID }
         oneTimeTokens = oneTimeTokens.filter { $0.value.userID != userID }
+        twoFactors[userID] = nil
         accounts[userID] = nil
     }
 
@@ -115,5 +117,25 @@ public actor InMemoryAccountStore: AccountRepository, SessionRepository, OneTime
         for (id, token) in oneTimeTokens where token.userID == userID && token.purpose == purpose && token.usedAt == nil {
             oneTimeTokens[id]?.usedAt = date
         }
+    }
+
+    // MARK: TwoFactorRepository
+
+    public func twoFactor(userID: UUID) -> TwoFactorState? {
+        twoFactors[userID]
+    }
+
+    public func saveTwoFactor(_ state: TwoFactorState, expectedVersion: Int?, audit entry: AuditEntry?) -> Bool {
+        guard twoFactors[state.userID]?.version == expectedVersion else { return false }
+        var stored = state
+        stored.version = (expectedVersion ?? -1) + 1
+        twoFactors[state.userID] = stored
+        if let entry { audit.append(entry) }
+        return true
+    }
+
+    public func deleteTwoFactor(userID: UUID, audit entry: AuditEntry?) {
+        twoFactors[userID] = nil
+        if let entry { audit.append(entry) }
     }
 }

@@ -8,11 +8,14 @@ public struct OneTimeToken: Sendable, Equatable {
     public enum Purpose: String, Sendable, Equatable, CaseIterable {
         case emailVerification = "verify_email"
         case passwordReset = "reset_password"
+        /// The second step of a two-factor sign-in (`mfa_token`).
+        case signInChallenge = "sign_in_challenge"
 
         public var lifetime: TimeInterval {
             switch self {
             case .emailVerification: 24 * 3600
             case .passwordReset: 3600
+            case .signInChallenge: 300
             }
         }
     }
@@ -68,4 +71,6 @@ public protocol AccountMail: Sendable {
     func verifyEmail(_ account: Account, token: String) async
     func resetPassword(_ account: Account, token: String) async
     func passwordChanged(_ account: Account) async
+    func twoFactorEnabled(_ account: Account) async
+    func twoFactorDisabled(_ account: Account) async
 }

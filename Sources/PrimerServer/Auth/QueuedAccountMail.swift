@@ -30,4 +30,14 @@ struct QueuedAccountMail: AccountMail {
         guard let to = recipient(account) else { return }
         queue.enqueue(templates.passwordChanged(to: to))
     }
+
+    func twoFactorEnabled(_ account: Account) async {
+        guard let to = recipient(account) else { return }
+        queue.enqueue(templates.twoFactorEnabled(to: to))
+    }
+
+    func twoFactorDisabled(_ account: Account) async {
+        guard let to = recipient(account) else { return }
+        queue.enqueue(templates.twoFactorDisabled(to: to))
+    }
 }

@@ -12,7 +12,15 @@ extension Request {
         let services = primer
         return AccountService(accounts: accountStore, sessions: sessions, passwords: services.passwords,
                               lockout: services.lockout, changes: accountChanges,
-                              requireVerifiedEmail: services.settings.requireEmailVerification, mail: QueuedAccountMail(services))
+                              requireVerifiedEmail: services.settings.requireEmailVerification, mail: QueuedAccountMail(services),
+                              twoFactor: twoFactor)
+    }
+
+    /// Two-factor sign-in over this request's database; authenticator apps show the book's title.
+    var twoFactor: TwoFactor {
+        let services = primer
+        return TwoFactor(accounts: accountStore, store: accountStore, tokens: accountStore, passwords: services.passwords,
+                         lockout: services.lockout, mail: QueuedAccountMail(services), issuer: MailTemplates(services).bookTitle)
     }
 
     /// Email verification over this request's database; links go out through the mail queue.
@@ -46,6 +54,16 @@ extension Request {
     /// The device details a new session records.
     var clientInfo: ClientInfo {
         ClientInfo(userAgent: headers.first(name: .userAgent), ipAddress: clientAddress)
+    }
+
+    /// The answer to a correct password: the tokens, or the second step for a two-factor account.
+    func signInResponse(_ outcome: SignInOutcome) async throws -> Response {
+        switch outcome {
+        case .signedIn(let signedIn):
+            return try await authResponse(signedIn).encodeResponse(for: self)
+        case let .secondFactorRequired(challenge, expiresIn):
+            return try await MFARequiredResponse(mfaToken: challenge, expiresIn: expiresIn).encodeResponse(for: self)
+        }
     }
 
     /// The full sign-in answer: an access token for the session, the refresh token and the user.

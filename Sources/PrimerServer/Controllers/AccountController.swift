@@ -45,7 +45,8 @@ struct AccountController: RouteCollection {
                              feedbackComment: try cipher.decryptIfPresent(row.feedbackComment), createdAt: row.createdAt ?? Date())
         }
         let export = AccountExport(exportedAt: Date(), user: UserResponse(account: account), sessions: sessions,
-                                   auditEvents: audit, questions: questions)
+                                   auditEvents: audit, questions: questions,
+                                   twoFactor: TwoFactorStatusResponse(try await req.twoFactor.status(userID: userID)))
         let response = try await export.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"primer-account-export.json\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

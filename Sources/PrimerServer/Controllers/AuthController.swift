@@ -23,9 +23,9 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable
-    func signin(req: Request) async throws -> AuthResponse {
+    func signin(req: Request) async throws -> Response {
         let input = try req.decodeJSON(SigninRequest.self).validated()
-        return try await req.authResponse(req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo))
+        return try await req.signInResponse(req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo))
     }
 
     @Sendable

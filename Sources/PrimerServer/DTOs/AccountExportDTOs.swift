@@ -9,9 +9,11 @@ struct AccountExport: Content {
     let sessions: [ExportedSession]
     let auditEvents: [ExportedAuditEvent]
     let questions: [ExportedQuestion]
+    /// Whether two-factor sign-in is on (the secret and the backup codes are never exported).
+    let twoFactor: TwoFactorStatusResponse
 
     enum CodingKeys: String, CodingKey {
-        case exportedAt = "exported_at", user, sessions, auditEvents = "audit_events", questions
+        case exportedAt = "exported_at", user, sessions, auditEvents = "audit_events", questions, twoFactor = "two_factor"
     }
 }
 

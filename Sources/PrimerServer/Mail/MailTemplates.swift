@@ -81,6 +81,18 @@ struct MailTemplates: Sendable {
             footnote: "You're getting this mail because it concerns the security of your account.")
     }
 
+    /// "Two-factor authentication is off", at `date`.
+    func twoFactorDisabled(to recipient: MailAddress, at date: Date = Date()) -> MailMessage {
+        compose(
+            to: recipient, subject: "Two-factor authentication is off for \(bookTitle)", heading: "Two-factor authentication is off",
+            paragraphs: [
+                "Two-factor authentication was turned off for your account for \(bookTitle) on \(Self.when(date)). Signing in now needs only your password, and your backup codes no longer work.",
+                "If this wasn't you, reset your password now and turn two-factor authentication on again:",
+            ],
+            button: ("Reset my password", publicURL + Self.forgotPasswordPath),
+            footnote: "You're getting this mail because it concerns the security of your account.")
+    }
+
     // MARK: - Building
 
     /// `PUBLIC_URL` + `path` + `?token=` and the token percent-encoded.

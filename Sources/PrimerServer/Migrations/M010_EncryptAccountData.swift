@@ -18,7 +18,7 @@ struct M010_EncryptAccountData: AsyncMigration {
         }
         let cipher = self.cipher
         var encrypted = 0
-        for table in AccountDataEncryption.tables {
+        for table in AccountDataEncryption.migratedTables {
             encrypted += try await AccountDataEncryption.rewrite(table, on: database) { _, value in
                 if DataCipher.isEncrypted(value) {
                     _ = try cipher.decrypt(value)  // must be ours: never encrypt a value twice
@@ -28,13 +28,13 @@ struct M010_EncryptAccountData: AsyncMigration {
             }.values
         }
         // The plaintext must not survive in the files' free space, old pages or row versions.
-        if encrypted > 0 { try await AccountDataEncryption.compact(database) }
+        if encrypted > 0 { try await AccountDataEncryption.compact(database, tables: AccountDataEncryption.migratedTables) }
     }
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { throw AccountDataRewriteError.notSQL }
         let cipher = self.cipher
-        for table in AccountDataEncryption.tables {
+        for table in AccountDataEncryption.migratedTables {
             _ = try await AccountDataEncryption.rewrite(table, on: database) { _, value in
                 DataCipher.isEncrypted(value) ? try cipher.decrypt(value) : nil
             }

@@ -14,5 +14,6 @@ enum PrimerMigrations {
         M008_CreateChunkVectors(),
         M009_CreateAccountTokens(),
         M010_EncryptAccountData(cipher: cipher),
+        M011_CreateTwoFactor(),
     ] }
 }

@@ -19,9 +19,15 @@ enum AccountDataEncryption {
     }
 
     /// Every encrypted column: the name, the background (levels and the JSON of the interests),
-    /// the audit trail's old and new values, and signed-in readers' questions, answers and
-    /// feedback comments.
-    static let tables: [Table] = [
+    /// the audit trail's old and new values, signed-in readers' questions, answers and
+    /// feedback comments, and the two-factor secrets and backup-code hashes.
+    static let tables: [Table] = migratedTables + [
+        Table(name: TwoFactorRecord.schema, columns: ["secret", "backup_codes"]),
+    ]
+
+    /// The columns that held plaintext before encryption at rest, encrypted by M010 (and
+    /// decrypted by its revert). Tables created later are encrypted from their first row.
+    static let migratedTables: [Table] = [
         Table(name: User.schema, columns: ["name"]),
         Table(name: Profile.schema, columns: ["software_experience", "hardware_experience", "programming_background", "interests"]),
         Table(name: AuditEvent.schema, columns: ["old_values", "new_values"]),
@@ -167,7 +173,7 @@ enum AccountDataEncryption {
     /// SQLite keeps old page images in its WAL and old cells in free space until both are
     /// rebuilt (checkpoint, `VACUUM`, truncate the WAL); PostgreSQL keeps old row versions
     /// until `VACUUM FULL` rewrites the tables (this locks them while it runs).
-    static func compact(_ database: any Database) async throws {
+    static func compact(_ database: any Database, tables: [Table] = tables) async throws {
         try await database.withConnection { connection in
             guard let sql = connection as? any SQLDatabase else { return }
             if sql.dialect.name == "sqlite" {

@@ -7,7 +7,7 @@ import SQLKit
 /// Every write goes through the write gate; each method is one transaction. The name, the
 /// background and the audit values are encrypted with `cipher` on the way in and decrypted on
 /// the way out: `Account` values are always plaintext.
-struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTokenRepository {
+struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTokenRepository, TwoFactorRepository {
     let db: any Database
     let writes: WriteGate
     let cipher: DataCipher
@@ -54,7 +54,7 @@ struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTok
 
     func updateProfile(_ account: Account, audit: AuditEntry) async throws {
         let userID = account.id, cipher = self.cipher
-        let oldValues = try cipher.encrypt(audit.oldValues), newValues = try cipher.encrypt(audit.newValues)
+        let event = try auditEvent(audit)
         try await writes.transaction(on: db) { db in
             guard let user = try await User.query(on: db).filter(\.$id == userID).with(\.$profile).first(),
                   let profile = user.profile else { throw AccountError.accountNotFound }
@@ -64,8 +64,7 @@ struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTok
                 user.name = try cipher.encryptIfPresent(account.name)
                 try await user.save(on: db)
             }
-            try await AuditEvent(userID: userID, action: audit.action, changedFields: audit.changedFields,
-                                 oldValues: oldValues, newValues: newValues).create(on: db)
+            try await event.create(on: db)
         }
     }
 
@@ -90,6 +89,7 @@ struct FluentAccountRepository: AccountRepository, SessionRepository, OneTimeTok
             try await AuthSession.query(on: db).filter(\.$user.$id == userID).delete()
             try await AuditEvent.query(on: db).filter(\.$user.$id == userID).delete()
             try await AccountToken.query(on: db).filter(\.$user.$id == userID).delete()
+            try await TwoFactorRecord.query(on: db).filter(\.$user.$id == userID).delete()
             try await ChatQuery.query(on: db).filter(\.$userID == userID).delete()
             try await Profile.query(on: db).filter(\.$user.$id == userID).delete()
             try await User.query(on: db).filter(\.$id == userID).delete()
@@ -185,6 +185,78 @@ extension FluentAccountRepository {
         try await writes.serialised {
             try await AccountToken.query(on: db).filter(\.$user.$id == userID).filter(\.$purpose == purpose.rawValue)
                 .filter(\.$usedAt == nil).set(\.$usedAt, to: date).update()
+        }
+    }
+}
+
+extension FluentAccountRepository {
+    // MARK: TwoFactorRepository
+
+    func twoFactor(userID: UUID) async throws -> TwoFactorState? {
+        guard let row = try await TwoFactorRecord.query(on: db).filter(\.$user.$id == userID).first() else { return nil }
+        guard let secret = TOTP(base32: try cipher.decrypt(row.secret)) else { throw TwoFactorStorageError.unreadableSecret(userID) }
+        return TwoFactorState(userID: userID, secret: secret.secret, createdAt: row.createdAt, enabledAt: row.enabledAt,
+                              lastUsedStep: row.lastUsedStep.map { UInt64(clamping: $0) },
+                              backupCodeHashes: try cipher.decryptList(row.backupCodes), version: row.version)
+    }
+
+    func saveTwoFactor(_ state: TwoFactorState, expectedVersion: Int?, audit: AuditEntry?) async throws -> Bool {
+        let secret = try cipher.encrypt(TOTP(secret: state.secret).base32Secret)
+        let codes = try cipher.encrypt(list: state.backupCodeHashes)
+        let step = state.lastUsedStep.map { Int64(clamping: $0) }
+        let event = try audit.map { try auditEvent($0) }
+        do {
+            return try await writes.transaction(on: db) { db in
+                if let expectedVersion {
+                    let sql = db as! any SQLDatabase
+                    let updated = try await sql.update(TwoFactorRecord.schema)
+                        .set("secret", to: SQLBind(secret)).set("backup_codes", to: SQLBind(codes))
+                        .set("enabled_at", to: SQLBind(state.enabledAt)).set("last_used_step", to: SQLBind(step))
+                        .set("created_at", to: SQLBind(state.createdAt)).set("version", to: SQLBind(expectedVersion + 1))
+                        .where("user_id", .equal, SQLBind(state.userID)).where("version", .equal, SQLBind(expectedVersion))
+                        .returning("id").all()
+                    guard updated.count == 1 else { return false }
+                } else {
+                    let row = TwoFactorRecord()
+                    row.$user.id = state.userID
+                    row.secret = secret
+                    row.backupCodes = codes
+                    row.createdAt = state.createdAt
+                    row.enabledAt = state.enabledAt
+                    row.lastUsedStep = step
+                    row.version = 0
+                    try await row.create(on: db)
+                }
+                try await event?.create(on: db)
+                return true
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return false  // a concurrent set-up stored its row first
+        }
+    }
+
+    func deleteTwoFactor(userID: UUID, audit: AuditEntry?) async throws {
+        let event = try audit.map { try auditEvent($0) }
+        try await writes.transaction(on: db) { db in
+            try await TwoFactorRecord.query(on: db).filter(\.$user.$id == userID).delete()
+            try await event?.create(on: db)
+        }
+    }
+
+    /// The audit row for `entry`, its values encrypted.
+    private func auditEvent(_ entry: AuditEntry) throws -> AuditEvent {
+        AuditEvent(userID: entry.userID, action: entry.action, changedFields: entry.changedFields,
+                   oldValues: try cipher.encrypt(entry.oldValues), newValues: try cipher.encrypt(entry.newValues))
+    }
+}
+
+/// A stored two-factor secret that decrypts to something that is not base32 (never written by Primer).
+enum TwoFactorStorageError: Error, CustomStringConvertible {
+    case unreadableSecret(UUID)
+
+    var description: String {
+        switch self {
+        case .unreadableSecret(let userID): "the two-factor secret of user \(userID) is not base32"
         }
     }
 }

@@ -119,10 +119,15 @@ struct SiteController: RouteCollection {
         let next = Self.safeNext(form.next)
         do {
             let input = try SigninRequest(email: form.email, password: form.password).validated()
-            let auth = try await req.authResponse(req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo))
-            let response = req.redirect(to: next, redirectType: .normal)
-            BrowserSession.set(auth, on: response, for: req)
-            return response
+            switch try await req.accounts.signIn(email: input.email, password: input.password, client: req.clientInfo) {
+            case .signedIn(let signedIn):
+                let response = req.redirect(to: next, redirectType: .normal)
+                BrowserSession.set(try await req.authResponse(signedIn), on: response, for: req)
+                return response
+            case .secondFactorRequired(let challenge, _):
+                return TwoFactorPages.signinCode(frame: await req.frame(title: "Enter your code"), challenge: challenge, next: next,
+                                                 errors: [:]).response()
+            }
         } catch {
             let page = AccountPages.signin(frame: await req.frame(title: "Sign in"), email: form.email ?? "", next: next,
                                            errors: Self.fieldErrors(error))
@@ -151,8 +156,9 @@ struct SiteController: RouteCollection {
     private func profilePage(_ req: Request, frame: PageFrame, reader: AuthenticatedReader, background: AccountPages.Background,
                              errors: [String: String], saved: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
         let sessions = try await req.sessions.liveSessions(userID: reader.userID).map { SessionResponse($0, current: reader.sessionID) }
+        let twoFactor = try await req.twoFactor.status(userID: reader.userID)
         return AccountPages.profile(frame: frame, reader: reader, background: background, topics: Self.topics(frame.snapshot),
-                                    sessions: sessions, errors: errors, saved: saved).response(status: status)
+                                    sessions: sessions, twoFactor: twoFactor, errors: errors, saved: saved).response(status: status)
     }
 
     static func background(of reader: AuthenticatedReader) -> AccountPages.Background {

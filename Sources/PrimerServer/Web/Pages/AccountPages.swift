@@ -96,7 +96,11 @@ enum AccountPages {
     }
 
     static func profile(frame: PageFrame, reader: AuthenticatedReader, background: Background, topics: [String],
-                        sessions: [SessionResponse], errors: [String: String], saved: Bool) -> HTML {
+                        sessions: [SessionResponse], twoFactor: TwoFactorStatus, errors: [String: String], saved: Bool) -> HTML {
+        let twoFactorText: HTML = twoFactor.enabled
+            ? "Two-factor sign-in is <strong>on</strong>: signing in asks for a code from your authenticator app (\(twoFactor.backupCodesRemaining) backup codes left)."
+            : "Two-factor sign-in is <strong>off</strong>. Turn it on so that your password alone can't open your account."
+        let twoFactorLink: HTML = twoFactor.enabled ? "Manage two-factor sign-in" : "Set up two-factor sign-in"
         let rows: [HTML] = sessions.map { session in
             let device = session.userAgent.map { String($0.prefix(80)) } ?? "Unknown device"
             let current: HTML = session.current ? "<strong class=\"this-device\">This device</strong>" : ""
@@ -119,6 +123,9 @@ enum AccountPages {
         \(backgroundFields(background, topics: topics, errors: errors))
         <button type="submit" id="profile-save" class="button primary">Save</button>
         </form>
+        <h2>Two-factor sign-in</h2>
+        <p id="profile-two-factor">\(twoFactorText)</p>
+        <p><a class="button" href="/profile/two-factor" id="profile-two-factor-link">\(twoFactorLink)</a></p>
         <h2>Signed-in devices</h2>
         <table id="sessions"><thead><tr><th>Device</th><th>Address</th><th>Last used</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
         <h2>Delete your account</h2>
