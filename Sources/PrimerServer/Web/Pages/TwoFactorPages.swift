@@ -15,7 +15,7 @@ enum TwoFactorPages {
         <input type="hidden" name="mfa_token" value="\(challenge)">
         <input type="hidden" name="next" value="\(next)">
         <label for="code">Code</label>
-        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="32" required autofocus \
+        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="32" required autofocus \
         aria-describedby="code-help">
         <p class="why" id="code-help">No phone with you? Enter one of your backup codes (like <code>k3m9-x2pq</code>) instead.</p>
         \(AccountPages.fieldError("code", errors))
@@ -62,7 +62,7 @@ enum TwoFactorPages {
         \(AccountPages.formError(errors))
         <form method="post" action="/profile/two-factor/enable" class="account-form" novalidate>
         <label for="code">Code from the app</label>
-        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="32" required>
+        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="32" required>
         \(AccountPages.fieldError("code", errors))
         <button type="submit" id="two-factor-enable" class="button primary">Turn on two-factor sign-in</button>
         </form></li>
@@ -120,7 +120,7 @@ enum TwoFactorPages {
         <input id="off_password" name="password" type="password" autocomplete="current-password" required>
         \(AccountPages.fieldError("password", offErrors))
         <label for="off_code">A code from your app (or a backup code)</label>
-        <input id="off_code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="32" required>
+        <input id="off_code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="32" required>
         \(AccountPages.fieldError("code", offErrors))
         <button type="submit" id="two-factor-disable" class="button danger">Turn off</button>
         </form>
