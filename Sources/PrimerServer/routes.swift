@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TwoFactorController())
     try api.register(collection: SessionsController())
     try api.register(collection: ProfileController())
+    try api.register(collection: PlanProfileController())
     try api.register(collection: AccountController())
     try api.register(collection: BookController())
     try api.register(collection: QueryController())

@@ -71,6 +71,7 @@ extension Request {
         let tokens = primer.tokens
         let access = try await tokens.accessToken(userID: signedIn.account.id, sessionID: signedIn.sessionID)
         return AuthResponse(accessToken: access, refreshToken: signedIn.refreshToken, tokenType: "bearer",
-                            expiresIn: Int(tokens.accessLifetime), user: UserResponse(account: signedIn.account))
+                            expiresIn: Int(tokens.accessLifetime), user: UserResponse(account: signedIn.account),
+                            profileComplete: signedIn.account.profile.isComplete)
     }
 }

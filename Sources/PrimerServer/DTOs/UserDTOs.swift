@@ -56,10 +56,26 @@ struct AuthResponse: Content {
     let tokenType: String
     let expiresIn: Int
     let user: UserResponse
+    /// The second plan's names: the user's id, the bearer token (the access token) and
+    /// whether every background question is answered.
+    let userID: UUID
+    let sessionToken: String
+    let profileComplete: Bool
+
+    init(accessToken: String, refreshToken: String, tokenType: String, expiresIn: Int, user: UserResponse, profileComplete: Bool) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.tokenType = tokenType
+        self.expiresIn = expiresIn
+        self.user = user
+        userID = user.id
+        sessionToken = accessToken
+        self.profileComplete = profileComplete
+    }
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token", refreshToken = "refresh_token", tokenType = "token_type"
-        case expiresIn = "expires_in", user
+        case expiresIn = "expires_in", user, userID = "user_id", sessionToken = "session_token", profileComplete = "profile_complete"
     }
 }
 
