@@ -5,7 +5,8 @@ import Vapor
 /// missing and invalid fields are reported together. The background comes either as flat
 /// fields (`software_experience`, `hardware_experience`, …) or, as the second plan's frontend
 /// sends it, nested in `background` (`software_experience: beginner|intermediate|expert`,
-/// `programming_background`, `hardware_knowledge`); problems in it are reported as `background.<field>`.
+/// `programming_background`, `hardware_knowledge`); then the levels are read from it alone
+/// (only `interests` may also come flat), and problems are reported as `background.<field>`.
 struct SignupRequest: Content {
     var email: String?
     var password: String?
@@ -15,6 +16,39 @@ struct SignupRequest: Content {
     var interests: [String]?
     var name: String?
     var background: PlanBackgroundInput?
+    /// Level fields sent as JSON `null` (refused: they are strings when present).
+    var nullLevels: Set<String> = []
+
+    enum CodingKeys: String, CodingKey {
+        case email, password, software_experience, hardware_experience, programming_background, interests, name, background
+    }
+
+    init(email: String? = nil, password: String? = nil, software_experience: String? = nil, hardware_experience: String? = nil,
+         programming_background: String? = nil, interests: [String]? = nil, name: String? = nil, background: PlanBackgroundInput? = nil) {
+        self.email = email
+        self.password = password
+        self.software_experience = software_experience
+        self.hardware_experience = hardware_experience
+        self.programming_background = programming_background
+        self.interests = interests
+        self.name = name
+        self.background = background
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        password = try c.decodeIfPresent(String.self, forKey: .password)
+        software_experience = try c.decodeIfPresent(String.self, forKey: .software_experience)
+        hardware_experience = try c.decodeIfPresent(String.self, forKey: .hardware_experience)
+        programming_background = try c.decodeIfPresent(String.self, forKey: .programming_background)
+        interests = try c.decodeIfPresent([String].self, forKey: .interests)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        background = try c.decodeIfPresent(PlanBackgroundInput.self, forKey: .background)
+        for key in [CodingKeys.software_experience, .hardware_experience] where c.contains(key) {
+            if try c.decodeNil(forKey: key) { nullLevels.insert(key.rawValue) }
+        }
+    }
 
     /// The validated sign-up, or every field problem at once.
     func validated() throws(ValidationFailure) -> (email: EmailAddress, password: String, profile: ReaderProfile, name: String?) {
@@ -25,31 +59,36 @@ struct SignupRequest: Content {
             try PasswordPolicy.check(value)
             return value
         }
+        // The flat fields are checked whenever they are sent; with `background` they are optional
+        // and the nested values win.
+        let nested = background != nil
+        for field in nullLevels.sorted() { failure.add(field, "cannot be null") }
+        let flatSoftware = failure.check("software_experience") { () throws(FieldProblem) in
+            try (nested ? software_experience : required(software_experience)).map { raw throws(FieldProblem) in try SoftwareExperience(parsing: raw) }
+        } ?? nil
+        let flatHardware = failure.check("hardware_experience") { () throws(FieldProblem) in
+            try (nested ? hardware_experience : required(hardware_experience)).map { raw throws(FieldProblem) in try HardwareExperience(parsing: raw) }
+        } ?? nil
+        let flatProgramming = failure.check("programming_background") { () throws(FieldProblem) in
+            try programming_background.map { raw throws(FieldProblem) in try ProgrammingBackground(parsing: raw) }
+        }
+        let flatInterests = failure.check("interests") { () throws(FieldProblem) in try Interests.normalize(self.interests ?? []) }
         let software: SoftwareExperience?, hardware: HardwareExperience?, programming: ProgrammingBackground??, interests: [String]?
         if let background {
             software = failure.check("background.software_experience") { () throws(FieldProblem) in
-                try PlanBackground.software(required(background.software_experience ?? software_experience))
+                try PlanBackground.software(required(background.software_experience))
             }
             hardware = failure.check("background.hardware_knowledge") { () throws(FieldProblem) in
-                try PlanBackground.hardware(required(background.hardware_knowledge ?? background.hardware_experience ?? hardware_experience))
+                try PlanBackground.hardware(required(background.hardware_knowledge))
             }
             programming = failure.check("background.programming_background") { () throws(FieldProblem) in
-                try (background.programming_background ?? programming_background).map { raw throws(FieldProblem) in try PlanBackground.programming(raw) }
+                try background.programming_background.map { raw throws(FieldProblem) in try PlanBackground.programming(raw) }
             }
-            interests = failure.check("background.interests") { () throws(FieldProblem) in
-                try Interests.normalize(background.interests ?? self.interests ?? [])
+            interests = background.interests == nil ? flatInterests : failure.check("background.interests") { () throws(FieldProblem) in
+                try Interests.normalize(background.interests ?? [])
             }
         } else {
-            software = failure.check("software_experience") { () throws(FieldProblem) in
-                try SoftwareExperience(parsing: required(software_experience))
-            }
-            hardware = failure.check("hardware_experience") { () throws(FieldProblem) in
-                try HardwareExperience(parsing: required(hardware_experience))
-            }
-            programming = failure.check("programming_background") { () throws(FieldProblem) in
-                try programming_background.map { raw throws(FieldProblem) in try ProgrammingBackground(parsing: raw) }
-            }
-            interests = failure.check("interests") { () throws(FieldProblem) in try Interests.normalize(self.interests ?? []) }
+            (software, hardware, programming, interests) = (flatSoftware, flatHardware, flatProgramming, flatInterests)
         }
         let name = failure.check("name") { () throws(FieldProblem) in try DisplayName.normalize(self.name) }
         try failure.throwIfAny()
@@ -65,8 +104,6 @@ struct PlanBackgroundInput: Content {
     var software_experience: String?
     var programming_background: String?
     var hardware_knowledge: String?
-    /// Primer's own name for `hardware_knowledge`, accepted too.
-    var hardware_experience: String?
     var interests: [String]?
 }
 

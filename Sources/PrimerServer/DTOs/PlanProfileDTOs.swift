@@ -87,16 +87,20 @@ struct UpdatePlanProfileRequest: Content {
             try background.software_experience.map { raw throws(FieldProblem) in try PlanBackground.software(raw) }
         } ?? nil
         change.hardwareExperience = failure.check("background.hardware_knowledge") { () throws(FieldProblem) in
-            try (background.hardware_knowledge ?? background.hardware_experience).map { raw throws(FieldProblem) in try PlanBackground.hardware(raw) }
+            try background.hardware_knowledge.map { raw throws(FieldProblem) in try PlanBackground.hardware(raw) }
         } ?? nil
         if let raw = background.programming_background {
             change.programmingBackground = failure.check("background.programming_background") { () throws(FieldProblem) in
                 try PlanBackground.programming(raw)
             }.map { .some($0) }
         }
-        change.interests = failure.check("background.interests") { () throws(FieldProblem) in
-            try (background.interests ?? interests).map { raw throws(FieldProblem) in try Interests.normalize(raw) }
+        let flatInterests = failure.check("interests") { () throws(FieldProblem) in
+            try interests.map { raw throws(FieldProblem) in try Interests.normalize(raw) }
         } ?? nil
+        let nestedInterests = failure.check("background.interests") { () throws(FieldProblem) in
+            try background.interests.map { raw throws(FieldProblem) in try Interests.normalize(raw) }
+        } ?? nil
+        change.interests = nestedInterests ?? flatInterests
         if let name {
             change.name = failure.check("name") { () throws(FieldProblem) in try DisplayName.normalize(name) }
         }

@@ -29,6 +29,13 @@ struct TwoFactorStatusResponse: Content {
     enum CodingKeys: String, CodingKey {
         case enabled, enabledAt = "enabled_at", backupCodesRemaining = "backup_codes_remaining"
     }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(enabled, forKey: .enabled)
+        try c.encode(enabledAt, forKey: .enabledAt)  // null, not omitted
+        try c.encode(backupCodesRemaining, forKey: .backupCodesRemaining)
+    }
 }
 
 /// Answer of `POST /auth/2fa/enable` and `/auth/2fa/backup-codes`: the new backup codes, shown once.
