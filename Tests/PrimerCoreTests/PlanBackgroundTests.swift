@@ -11,7 +11,7 @@ import Testing
         #expect(try PlanBackground.programming("expert") == .advanced)
         #expect(throws: FieldProblem("must be one of: beginner, intermediate, expert")) { try PlanBackground.software("guru") }
         #expect(throws: FieldProblem("must be one of: none, basic, intermediate, advanced")) { try PlanBackground.hardware("lots") }
-        let profile = ReaderProfile(softwareExperience: .advanced, hardwareExperience: .intermediate, programmingBackground: .none,
+        let profile = ReaderProfile(softwareExperience: .advanced, hardwareExperience: .intermediate, programmingBackground: ProgrammingBackground.none,
                                     interests: ["drones"])
         let words = PlanBackground(profile)
         #expect(words.softwareExperience == "expert" && words.programmingBackground == "none")
