@@ -24,6 +24,7 @@ trap cleanup EXIT
 (cd "$work" && env -i PATH="$PATH" HOME="$HOME" PRIMER_DATA_DIR="$work/data" LOG_LEVEL=warning \
   SMTP_URL=smtp://127.0.0.1:1 EMAIL_FROM="Primer <bench@example.com>" PUBLIC_URL=http://127.0.0.1:8080 \
   PRIMER_DATA_KEY=YmVuY2gta2V5LWZvci1wcmltZXItMDEyMzQ1Njc4OWE= BETTER_AUTH_SECRET="bench-secret-0123456789abcdef0123456789" \
+  RATE_LIMIT_DEFAULT=100000000/minute RATE_LIMIT_SIGNIN=100000000/minute RATE_LIMIT_SIGNUP=100000000/minute \
   EMBEDDING_PROVIDER=none "$bin" serve --env production --hostname 127.0.0.1 --port "$PRIMER_PORT" >"$work/primer.log" 2>&1) &
 pids+=($!)
 peer_pid=$(PORT=$PEER_PORT DATABASE_URL="sqlite:///$work/peer.db" "$root/../shared/peers/seed-fastapi/run.sh")
