@@ -103,6 +103,8 @@ struct AccountBrowserTests {
                 try await browser.waitUntil("signed in", "document.body.dataset.signedIn === 'true'")
                 _ = try await browser.waitFor("#profile-form")
                 #expect(try await browser.text("#profile-two-factor").contains("on"))
+                _ = try await browser.execute("document.getElementById('profile-two-factor').scrollIntoView({block: 'center'}); return true")
+                try await browser.screenshot(named: "profile-two-factor-desktop-light")
                 let violations = try await browser.seriousAccessibilityViolations()
                 #expect(violations.isEmpty, "\(violations)")
             }
