@@ -281,6 +281,47 @@ extension SelectionExplainerTests {
     }
 }
 
+extension SelectionExplainerTests {
+    static func section(_ id: String, _ headings: [String], _ text: String, ordinal: Int, anchor: String? = nil) -> BookChunk {
+        BookChunk(id: id, pageSlug: "demo", pageTitle: "Demo Day", sourcePath: "demo.md", headings: headings,
+                  anchor: anchor ?? (headings.last ?? "").lowercased().replacingOccurrences(of: " ", with: "-"), text: text, ordinal: ordinal)
+    }
+
+    @Test func aSelectionThatIsMostOfASmallSectionIsPlacedAmongItsSiblings() {
+        let parent = Self.section("p", ["Demo Day", "Backup Plans"], "Live demos fail for reasons you can't control, so prepare a way out.", ordinal: 1)
+        let planB = Self.section("b", ["Demo Day", "Backup Plans", "Plan B: Simulation"], "If the hardware fails, show the simulation.", ordinal: 2)
+        let planC = Self.section("c", ["Demo Day", "Backup Plans", "Plan C: Recorded Demo"], "Have a video recording of a successful run.", ordinal: 3)
+        let planD = Self.section("d", ["Demo Day", "Backup Plans", "Plan D: Components"], "Demo each component on its own.", ordinal: 4)
+        let elsewhere = Self.section("x", ["Demo Day", "Rehearsal"], "Rehearse twice.", ordinal: 5)
+        // The locator's page place: the enclosing section's text and the siblings, in page order.
+        let place = PagePlace(home: planC, page: [elsewhere, planD, parent, planB])
+        #expect(place.parent == [parent] && place.siblings == [planB, planD])
+        let passages = [planC, parent, planB, planD].map { SourcePassage(chunk: $0, score: $0 == planC ? 1 : 0.5) }
+        let selection = "video recording of a successful run"
+        let answer = ExtractiveGenerator().compose(AnswerRequest(question: "What does this mean?", passages: passages, profile: nil, selection: selection))
+        #expect(answer.contains("Have a video recording of a successful run. [1]"))
+        #expect(answer.contains("Live demos fail for reasons you can't control, so prepare a way out. [2]"))
+        #expect(answer.contains("It is one of 3 parts of “Backup Plans”: Plan B: Simulation · **Plan C: Recorded Demo** (this part) · Plan D: Components."))
+        #expect(!AnswerChecks.echoes(answer, selection: selection))
+        #expect(!answer.contains("Rehearse"), "nothing from outside its place")
+    }
+
+    @Test func aLeadInAtTheEndOfItsChunkIsShownWithTheCodeItIntroduces() {
+        let lead = Self.section("l", ["Demo Day", "Quantization"], "Quantize the model to make it smaller and faster:", ordinal: 1, anchor: "quantization")
+        let code = Self.section("m", ["Demo Day", "Quantization"], "```python\nmodel = quantize(model)\n```", ordinal: 2, anchor: "quantization")
+        let passages = [SourcePassage(chunk: lead, score: 1), SourcePassage(chunk: code, score: 0.5)]
+        let selection = "make it smaller and faster"
+        let programmer = ReaderProfile(softwareExperience: .advanced, hardwareExperience: .basic, programmingBackground: .advanced)
+        let withCode = ExtractiveGenerator().compose(AnswerRequest(question: "What does this mean?", passages: passages, profile: programmer, selection: selection))
+        #expect(withCode.contains("Quantize the model to make it smaller and faster: [1]"))
+        #expect(withCode.contains("```python\nmodel = quantize(model)\n```"))
+        // Without code for this reader, the lead-in still says what follows it.
+        let plain = ExtractiveGenerator().compose(AnswerRequest(question: "What does this mean?", passages: passages, profile: nil, selection: selection))
+        #expect(plain.contains("The book follows this with a code example [2]."))
+        #expect(!plain.contains("```"))
+    }
+}
+
 /// Citation numbers from [1] in order of use, with the cited passages recorded.
 @Suite struct CitationNumberingTests {
     @Test func renumbersFromOneInOrderOfFirstUse() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Explains text the reader selected ("Ask about this") from the part of the book that holds
 /// it (the request's first passage), without echoing it: the selection is widened to whole
 /// sentences and shown with the sentences around it that give it context, the book's
@@ -32,6 +34,9 @@ struct SelectionExplainer {
         if let index {
             context = widened(blocks, at: index, head: head, tail: tail)
             parts.append(context + " [1]")
+            if context.hasSuffix(":"), index == blocks.count - 1, let next = continuation(of: home) {
+                parts.append(next)  // the lead-in's list or code, cut into the section's next chunk
+            }
         }
         let inSelection = index.map { blocks[$0].markdown } ?? selection
         if let terms = definitions(in: context.isEmpty ? inSelection : context) { parts.append(terms) }
@@ -39,14 +44,70 @@ struct SelectionExplainer {
             parts.append(more)
         } else {
             // Nothing more in its own chunk: the rest of its section (the request's other passages).
-            for (offset, passage) in request.passages.enumerated().dropFirst() {
+            for (offset, passage) in request.passages.enumerated().dropFirst() where passage.chunk.anchor == home.anchor {
                 if let more = answerBlock(ExtractiveGenerator.blocks(of: passage.chunk), excluding: nil, selection: selected, cite: "[\(offset + 1)]") {
                     parts.append(more)
                     break
                 }
             }
         }
+        // A selection that is most of a small section is explained by its place on the page.
+        if Double(selected.count) >= 0.5 * Double(Self.words(home.text).count), let place = place(of: home) {
+            parts.append(place)
+        }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// The list or code block that opens the chunk after `home` in the same section (what a
+    /// lead-in at the end of `home` introduces), cited; long code is shortened to its first lines.
+    func continuation(of home: BookChunk) -> String? {
+        guard let (offset, next) = request.passages.enumerated().first(where: {
+            $0.element.chunk.anchor == home.anchor && $0.element.chunk.pageSlug == home.pageSlug && $0.element.chunk.ordinal == home.ordinal + 1
+        }), let block = ExtractiveGenerator.blocks(of: next.chunk).first, block.lead == nil,
+            block.kind == .list || block.kind == .code
+        else { return nil }
+        guard block.kind == .code else { return block.body + " [\(offset + 1)]" }
+        guard style.includeCode else { return "The book follows this with a code example [\(offset + 1)]." }
+        var lines = block.body.components(separatedBy: "\n")
+        let limit = 16
+        if lines.count > limit + 2 {
+            let fence = lines.last ?? "```"
+            lines = Array(lines.prefix(limit)) + ["# … (continues in the book [\(offset + 1)])", fence]
+        }
+        return "In code [\(offset + 1)]:\n\n" + lines.joined(separator: "\n")
+    }
+
+    /// What the selection's section is part of: the enclosing section's own opening (cited) and
+    /// the sibling sections under the same heading, with this one marked. Nil when the section
+    /// stands alone on its page.
+    func place(of home: BookChunk) -> String? {
+        guard home.headings.count >= 2 else { return nil }
+        let enclosing = Array(home.headings.dropLast())
+        var lines: [String] = []
+        if let (offset, parent) = request.passages.enumerated().first(where: { $0.element.chunk.headings == enclosing }) {
+            let opening = ExtractiveGenerator.blocks(of: parent.chunk).first {
+                $0.kind == .paragraph && !$0.isOrphanLead && !$0.isDataLike && !AnswerComposer.isNavigation($0.prose)
+            }
+            if let opening {
+                var kept: [String] = []
+                for sentence in Sentences.split(opening.body) where kept.count < 2 && !sentence.hasSuffix(":") { kept.append(sentence) }
+                if !kept.isEmpty { lines.append(kept.joined(separator: " ") + " [\(offset + 1)]") }
+            }
+        }
+        let siblings = request.passages.map(\.chunk)
+            .filter { $0.headings.count == home.headings.count && Array($0.headings.dropLast()) == enclosing }
+        var names: [String] = []
+        for chunk in ([home] + siblings).sorted(by: { $0.ordinal < $1.ordinal }) {
+            var name = MarkdownText.plain(chunk.section).trimmingCharacters(in: .whitespaces)
+            while name.hasSuffix(":") { name.removeLast() }
+            guard !names.contains(name), !names.contains("**\(name)** (this part)") else { continue }
+            names.append(chunk.id == home.id ? "**\(name)** (this part)" : name)
+        }
+        if names.count >= 2 {
+            let heading = MarkdownText.plain(enclosing.last ?? home.pageTitle)
+            lines.append("It is one of \(names.count) parts of “\(heading)”: \(names.joined(separator: " · ")).")
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n\n")
     }
 
     /// The selection widened to whole sentences, with the sentence before and after it (from
@@ -70,6 +131,11 @@ struct SelectionExplainer {
         if first == 0, index > 0, blocks[index - 1].kind == .paragraph, let previous = Sentences.split(blocks[index - 1].body).last,
            !previous.hasSuffix(":") {
             text = previous + " " + text
+        }
+        // A lead-in ("… while maintaining accuracy:") is shown with what it leads into.
+        if end == sentences.count - 1, text.hasSuffix(":"), index + 1 < blocks.count,
+           blocks[index + 1].kind == .list || blocks[index + 1].kind == .code {
+            text += "\n\n" + blocks[index + 1].markdown
         }
         return text
     }

@@ -8,12 +8,16 @@ enum SelectionLocator {
     }
 
     /// The chunk holding `selection`, then up to two other chunks of its section (nearest
-    /// first): what the answer may explain it from. Nil when the book has no such text.
+    /// first), then its place on the page: the enclosing section's own text and the sibling
+    /// sections under the same heading (one chunk each, in page order). That is all the answer
+    /// may explain it from. Nil when the book has no such text.
     static func passages(for selection: String, chapter: String?, in snapshot: BookLibrary.Snapshot) -> [SourcePassage]? {
         guard let home = passage(for: selection, chapter: chapter, in: snapshot) else { return nil }
-        let section = snapshot.chunks.filter { $0.pageSlug == home.chunk.pageSlug && $0.anchor == home.chunk.anchor && $0.id != home.chunk.id }
+        let page = snapshot.chunks.filter { $0.pageSlug == home.chunk.pageSlug && $0.id != home.chunk.id }
+        let section = page.filter { $0.anchor == home.chunk.anchor }
             .sorted { abs($0.ordinal - home.chunk.ordinal) < abs($1.ordinal - home.chunk.ordinal) }
-        return [home] + section.prefix(2).map { SourcePassage(chunk: $0, score: 0.5) }
+        let place = PagePlace(home: home.chunk, page: page)
+        return [home] + (section.prefix(2) + place.parent + place.siblings).map { SourcePassage(chunk: $0, score: 0.5) }
     }
 
     /// Adjacent word pairs of plain lowercase text.
