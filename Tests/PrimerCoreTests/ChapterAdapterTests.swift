@@ -97,6 +97,22 @@ import Testing
         #expect(KeyTerms.definedTerms(in: "Use **cascaded control**, a structure of loops.").terms.isEmpty)
     }
 
+    @Test func paragraphsThatOpenByDefiningANameAreRecognised() {
+        #expect(KeyTerms.namedTerm(in: "ROS 2 (Robot Operating System 2) is a flexible middleware framework for robots.") == "ROS 2 (Robot Operating System 2)")
+        #expect(KeyTerms.namedTerm(in: "Isaac ROS is a collection of GPU-accelerated ROS 2 packages.") == "Isaac ROS")
+        #expect(KeyTerms.namedTerm(in: "PaLM-E is a 562B parameter VLA that combines language and sensing.") == "PaLM-E")
+        #expect(KeyTerms.namedTerm(in: "The Kalman Filter is an estimator that blends predictions with measurements.") == "Kalman Filter")
+        // Common words, openers and descriptions are not names being defined.
+        #expect(KeyTerms.namedTerm(in: "Safety is a priority in every lab.") == nil)
+        #expect(KeyTerms.namedTerm(in: "A Link is a rigid body that doesn't deform.") == nil)
+        #expect(KeyTerms.namedTerm(in: "This Project is a living, community-driven effort.") == nil)
+        #expect(KeyTerms.namedTerm(in: "Isaac ROS is fast.") == nil)
+        #expect(KeyTerms.namedTerm(in: "Isaac ROS is a collection of packages") == nil, "not a finished sentence")
+        // A line of the key terms list says the definition without repeating the name.
+        #expect(AnswerComposer.keyTermLine("ROS 2 (Robot Operating System 2)", "ROS 2 (Robot Operating System 2) is a flexible middleware framework.")
+                == "- **ROS 2 (Robot Operating System 2)** — a flexible middleware framework.")
+    }
+
     @Test func firstDefinitionWinsAndAnchorsFollowHeadings() {
         let glossary = page("# Glossary\n\n## PID Controller\n\nA *PID* controller is a `feedback` controller.\n\nSecond paragraph.\n", slug: "glossary", title: "Glossary")
         let one = page("# One\n\nThe **setpoint** is the target.\n\n## Loops\n\n## Loops\n\n- **Sense.** A **sensor** is a device.\n", slug: "one", title: "One")

@@ -611,7 +611,7 @@ struct AnswerComposer {
     static func keyTermLine(_ term: String, _ definition: String) -> String {
         var text = definition.trimmingWhitespace()
         let lower = text.lowercased()
-        for name in KeyTerms.names(of: term) {
+        for name in [term.lowercased()] + KeyTerms.names(of: term) {
             for article in ["a ", "an ", "the ", ""] {
                 for verb in [" is ", " are ", " refers to ", " means "] where lower.hasPrefix(article + name + verb) {
                     text = String(text.dropFirst((article + name + verb).count))

@@ -28,7 +28,9 @@ public struct KeyTerm: Sendable, Equatable {
 public enum KeyTerms {
     /// Every term the book defines: first its glossary's `## Term` entries (the heading and
     /// its first paragraph), then, in reading order, chapter sentences that define a bold
-    /// term ("A **servo motor** is …", "**Backlash** is …", "X, **term**, means …").
+    /// term ("A **servo motor** is …", "**Backlash** is …", "X, **term**, means …") or open a
+    /// paragraph by defining a name ("ROS 2 (Robot Operating System 2) is a flexible middleware
+    /// framework …", "Isaac ROS is a collection of …"; see `namedTerm(in:)`).
     /// The first definition of a term wins, so the glossary wins over chapters.
     public static func definitions(in book: Book) -> [KeyTerm] {
         let pages = book.readingOrder()
@@ -184,10 +186,15 @@ extension KeyTerms {
         }
     }
 
-    /// Chapter sentences that define a bold term.
+    /// Chapter sentences that define a bold term, and paragraphs that open by defining a name.
     static func chapterTerms(in page: BookPage) -> [KeyTerm] {
         var result: [KeyTerm] = []
         for paragraph in paragraphs(of: page) {
+            if let first = paragraph.items.first.flatMap({ Sentences.split($0).first }), !first.contains("**"),
+               let term = namedTerm(in: first) {
+                result.append(KeyTerm(term: term, definition: MarkdownText.plain(first).trimmingWhitespace(), pageSlug: page.slug,
+                                      anchor: paragraph.anchor))
+            }
             for item in paragraph.items where item.contains("**") {
                 for sentence in Sentences.split(item) {
                     let (text, terms) = definedTerms(in: sentence)
@@ -291,6 +298,40 @@ extension KeyTerms {
         }
         return (text, terms)
     }
+
+    /// The name a sentence defines when it reads `Name [(Expansion)] is|are a|an|the …` and the
+    /// name is clearly a name, not a common word: several capitalised words (`Isaac ROS`,
+    /// `NVIDIA Isaac`), a word with a digit or an inner capital (`ROS 2`, `PaLM-E`), or one with
+    /// its expansion in parentheses. Sentence openers (`This`, `It`, …) and single capitalised
+    /// words (`Safety is a priority`) are not names.
+    static func namedTerm(in sentence: String) -> String? {
+        let text = MarkdownText.plain(sentence).trimmingWhitespace()
+        guard text.count <= 300, text.hasSuffix(".") else { return nil }
+        var words = text.split(separator: " ").map(String.init)
+        if let first = words.first, ["A", "An", "The"].contains(first) { words.removeFirst() }
+        guard let verbIndex = words.firstIndex(where: { $0 == "is" || $0 == "are" }), verbIndex >= 1, verbIndex <= 8,
+              verbIndex + 2 < words.count, ["a", "an", "the"].contains(words[verbIndex + 1]) else { return nil }
+        var nameWords = Array(words[..<verbIndex])
+        var expansion: String?
+        if let open = nameWords.firstIndex(where: { $0.hasPrefix("(") }), nameWords.last?.hasSuffix(")") == true, open >= 1 {
+            expansion = nameWords[open...].joined(separator: " ")
+            nameWords = Array(nameWords[..<open])
+        }
+        guard !nameWords.isEmpty, nameWords.count <= 4, !sentenceOpeners.contains(nameWords[0]),
+              nameWords.allSatisfy({ word in word.first.map { $0.isUppercase || $0.isNumber } ?? false }),
+              nameWords.allSatisfy({ word in word.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } })
+        else { return nil }
+        let distinctive = nameWords.count >= 2 || expansion != nil
+            || nameWords[0].contains(where: \.isNumber) || nameWords[0].dropFirst().contains(where: \.isUppercase)
+        guard distinctive else { return nil }
+        return (nameWords + (expansion.map { [$0] } ?? [])).joined(separator: " ")
+    }
+
+    /// Capitalised words that start sentences without naming anything.
+    private static let sentenceOpeners: Set<String> = [
+        "This", "That", "These", "Those", "It", "There", "Here", "Each", "Every", "Our", "Your", "My", "We", "You", "They",
+        "Its", "Their", "What", "Which", "Why", "How", "When", "Where", "One", "Another", "Such", "Both", "All", "Most",
+    ]
 
     /// A bold span that can be a term: short, with a letter, not a label ending in `.`/`:`.
     private static func isPlausibleTerm(_ term: String) -> Bool {
