@@ -198,6 +198,8 @@ import Testing
     @Test func questionKindsAreRead() {
         #expect(QuestionIntent(question: "What is a servo?").kind == .definition)
         #expect(QuestionIntent(question: "What does PWM mean?").kind == .definition)
+        #expect(QuestionIntent(question: "Explain simply what a VLA model is").kind == .definition)
+        #expect(QuestionIntent(question: "Can you tell me what URDF and SDF are?").kind == .definition)
         #expect(QuestionIntent(question: "How does a servo work?").kind == .explanation)
         #expect(QuestionIntent(question: "Why do robots need encoders?").kind == .explanation)
         #expect(QuestionIntent(question: "Lidar vs depth camera: which is better indoors?").kind == .comparison)
@@ -319,6 +321,33 @@ extension SelectionExplainerTests {
         let plain = ExtractiveGenerator().compose(AnswerRequest(question: "What does this mean?", passages: passages, profile: nil, selection: selection))
         #expect(plain.contains("The book follows this with a code example [2]."))
         #expect(!plain.contains("```"))
+    }
+}
+
+/// "What is X": the book's own "What is X?" section leads.
+@Suite struct DefinitionSectionsTests {
+    static func chunk(_ id: String, _ heading: String, ordinal: Int) -> BookChunk {
+        BookChunk(id: id, pageSlug: "p", pageTitle: "Page", sourcePath: "p.md", headings: ["Page", heading],
+                  anchor: heading.lowercased().filter { $0.isLetter || $0 == " " }.replacingOccurrences(of: " ", with: "-"), text: "Text of \(heading).", ordinal: ordinal)
+    }
+
+    @Test func aDefinitionQuestionLeadsWithTheSectionTitledByItsSubject() {
+        let chunks = [Self.chunk("a", "VLA Architecture Deep Dive", ordinal: 0), Self.chunk("b", "What are Vision-Language-Action (VLA) Models?", ordinal: 1),
+                      Self.chunk("c", "What is URDF?", ordinal: 2), Self.chunk("d", "What are Sensors in URDF?", ordinal: 3),
+                      Self.chunk("e", "What's Next", ordinal: 4)]
+        let sections = DefinitionSections(chunks: chunks)
+        #expect(sections.section(for: "what is a VLA model?") == "b")
+        #expect(sections.section(for: "Explain simply what a VLA model is") == "b")
+        #expect(sections.section(for: "What is URDF?") == "c", "the exact subject before a longer title")
+        #expect(sections.section(for: "what are sensors in urdf") == "d")
+        #expect(sections.section(for: "How does URDF describe joints?") == nil, "not a definition question")
+        #expect(sections.section(for: "What is next?") == nil, "What's Next is not a definition")
+        #expect(sections.section(for: "What is a servo?") == nil, "no such section")
+        // It leads the passages, which keep their number.
+        let passages = [chunks[0], chunks[3], chunks[4]].map { SourcePassage(chunk: $0, score: 0.9) }
+        let led = sections.leading(passages, for: "what is URDF?", chunk: { id in chunks.first { $0.id == id } })
+        #expect(led.map(\.chunk.id) == ["c", "a", "d"])
+        #expect(sections.leading(passages, for: "why is URDF XML?", chunk: { id in chunks.first { $0.id == id } }) == passages)
     }
 }
 

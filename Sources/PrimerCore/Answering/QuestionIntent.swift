@@ -140,6 +140,12 @@ public struct QuestionIntent: Sendable, Equatable {
             let short = TextTokenizer.terms(lower).count <= 4
             if short || means || padded.hasPrefix(" define ") { return (.definition, []) }
         }
+        // "explain simply what a VLA model is", "tell me what URDF is".
+        if padded.hasSuffix(" is ") || padded.hasSuffix(" are "), let what = padded.range(of: " what ") {
+            let subject = padded[what.upperBound...].dropLast(padded.hasSuffix(" is ") ? 4 : 5)
+            let terms = TextTokenizer.terms(String(subject))
+            if !terms.isEmpty, terms.count <= 4 { return (.definition, []) }
+        }
         if padded.containsAnyPhrase([" how does ", " how do ", " why ", " explain ", " what happens ", " how is ", " how are "]) {
             return (.explanation, [])
         }

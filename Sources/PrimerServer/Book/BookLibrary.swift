@@ -23,6 +23,8 @@ final class BookLibrary: Sendable {
         let keyTerms: [KeyTerm]
         /// The questions an empty chat offers on each page (by slug).
         let starters: [String: [String]]
+        /// The sections titled "What is …?", for "what is X" questions.
+        let definitionSections: DefinitionSections
         /// Lexical, dense and hybrid search over the chunks (dense only with vectors).
         let engine: BookSearchEngine
 
@@ -47,6 +49,7 @@ final class BookLibrary: Sendable {
                     for: page, headings: (rendered[page.slug]?.headings ?? []).filter { $0.level <= 3 }.map(\.text),
                     terms: (termsByPage[page.slug] ?? []).map(\.term)))
             })
+            self.definitionSections = DefinitionSections(chunks: chunks)
             self.engine = BookSearchEngine(
                 lexical: lexical, dense: vectors, embedder: vectors == nil ? nil : embedder,
                 vocabulary: BookVocabulary(texts: chunks.flatMap { $0.headings + [$0.text] }))

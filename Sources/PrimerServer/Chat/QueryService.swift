@@ -108,7 +108,8 @@ struct QueryService {
             coverage = result.coverage
             let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
             if coverage.answers {
-                passages = found
+                // "What is X": the book's own "What is X?" section leads.
+                passages = snapshot.definitionSections.leading(found, for: input.query, chunk: { snapshot.chunksByID[$0] })
             } else {
                 // Nothing is composed from them: they are offered as the closest reading, one per section.
                 passages = []
