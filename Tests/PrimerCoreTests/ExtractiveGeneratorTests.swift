@@ -324,6 +324,23 @@ extension SelectionExplainerTests {
     }
 }
 
+/// Asked for a formula or code the passages don't have: the answer says so first.
+@Suite struct MissingFormTests {
+    @Test func anAnswerWithoutTheAskedForFormulaOrCodeSaysSo() {
+        let prose = ExtractiveGeneratorTests.chunk("A PID controller adds three terms: proportional, integral and derivative. It corrects the error.")
+        let formula = ExtractiveGeneratorTests.chunk("The PID control law is:\n\n$$u = K_p e + K_i \\int e + K_d \\dot e$$", id: "f")
+        let code = ExtractiveGeneratorTests.chunk("A PID step in Python:\n\n```python\nu = kp * e\n```", id: "k")
+        func answer(_ question: String, _ chunks: [BookChunk]) -> String {
+            ExtractiveGenerator().compose(AnswerRequest(question: question, passages: chunks.map { SourcePassage(chunk: $0, score: 1) }, profile: nil))
+        }
+        #expect(answer("What is the PID control law? Show me the formula.", [prose]).hasPrefix("The book gives no formula for this; here is what it says.\n\n"))
+        #expect(!answer("What is the PID control law? Show me the formula.", [prose, formula]).contains("gives no formula"))
+        #expect(answer("Show me the code for a PID controller", [prose]).hasPrefix("The book shows no code for this; here is what it says.\n\n"))
+        #expect(!answer("Show me the code for a PID controller", [code, prose]).contains("shows no code"))
+        #expect(!answer("What is a PID controller?", [prose]).contains("The book"), "nothing said when nothing was asked for")
+    }
+}
+
 /// "What is X": the book's own "What is X?" section leads.
 @Suite struct DefinitionSectionsTests {
     static func chunk(_ id: String, _ heading: String, ordinal: Int) -> BookChunk {

@@ -76,8 +76,8 @@ struct RealModelServerTests {
             #expect(response.status == .ok)
             try await expectConsistent(response.json, server: server)
             let sources = try #require(response.json["sources"] as? [[String: Any]])
-            // From the part of the book holding it: its chunk and the rest of its section.
-            #expect(!sources.isEmpty && sources.allSatisfy { $0["page_url"] as? String == home.url })
+            // From the part of the book holding it: its chunk, the rest of its section and its place on that page.
+            #expect(!sources.isEmpty && sources.allSatisfy { $0["source_path"] as? String == home.sourcePath }, "\(sources)")
         }
     }
 

@@ -59,7 +59,22 @@ public struct ExtractiveGenerator: AnswerGenerator {
         let terms = Self.queryTerms(QueryRewriter.retrievalQuery(intent.searchText, history: request.history))
         guard !terms.isEmpty, !request.passages.isEmpty else { return "" }
         var composer = AnswerComposer(request: request, intent: intent, style: style, terms: terms)
-        return composer.compose()
+        let answer = composer.compose()
+        guard !answer.isEmpty, let missing = Self.missingAskedForm(intent, passages: request.passages) else { return answer }
+        return missing + "\n\n" + answer
+    }
+
+    /// "The book gives no formula for this …" when the reader asked for a formula (or code) and
+    /// none of the passages has one: said first, so the answer never pretends to be what was asked.
+    static func missingAskedForm(_ intent: QuestionIntent, passages: [SourcePassage]) -> String? {
+        let kinds = Set(passages.flatMap { blocks(of: $0.chunk).map(\.kind) })
+        if intent.wantsFormula, !kinds.contains(.formula), !passages.contains(where: { $0.chunk.text.contains("$") }) {
+            return "The book gives no formula for this; here is what it says."
+        }
+        if intent.wantsCode, !kinds.contains(.code) {
+            return "The book shows no code for this; here is what it says."
+        }
+        return nil
     }
 
     /// Distinct search terms of a question (stemmed, stop words removed).
