@@ -32,3 +32,13 @@ public enum AccountError: Error, Equatable, Sendable {
     /// The sign-in challenge of the second step is unknown, expired (5 minutes) or used.
     case invalidChallenge
 }
+
+extension LoginLockoutStore {
+    /// Reserves one check (a password or a code) for `key`, or throws `AccountError.locked`.
+    func reserveCheck(_ key: String, now: Date) async throws(AccountError) -> LoginAttempt {
+        switch await reserve(key, now: now) {
+        case .granted(let attempt): return attempt
+        case .refused(let until): throw .locked(until: until, now: now)
+        }
+    }
+}

@@ -47,12 +47,7 @@ public struct AccountService: Sendable {
     /// reserved before the password is checked, so a burst of concurrent sign-ins gets at most
     /// the lockout's number of checks (see `LoginLockoutStore`).
     public func signIn(email: String, password: String, client: ClientInfo) async throws -> SignInOutcome {
-        let started = now()
-        let attempt: LoginAttempt
-        switch await lockout.reserve(email, now: started) {
-        case .granted(let granted): attempt = granted
-        case .refused(let until): throw AccountError.locked(until: until, now: started)
-        }
+        let attempt = try await lockout.reserveCheck(email, now: now())
         let found: Account?
         let matches: Bool
         do {

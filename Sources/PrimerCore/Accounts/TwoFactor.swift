@@ -50,7 +50,12 @@ public struct TwoFactor: Sendable {
         guard try await store.saveTwoFactor(state, expectedVersion: existing?.version, audit: nil) else {
             throw AccountError.twoFactorChanged
         }
-        let totp = TOTP(secret: state.secret)
+        return setup(state.secret, for: account)
+    }
+
+    /// What the reader's authenticator app needs for `secret`.
+    private func setup(_ secret: [UInt8], for account: Account) -> TwoFactorSetup {
+        let totp = TOTP(secret: secret)
         return TwoFactorSetup(secret: totp.base32Secret, otpauthURL: totp.otpauthURL(issuer: issuer, account: account.email))
     }
 
@@ -58,8 +63,7 @@ public struct TwoFactor: Sendable {
     public func pendingSetup(userID: UUID) async throws -> TwoFactorSetup? {
         guard let account = try await accounts.account(id: userID), let state = try await store.twoFactor(userID: userID),
               !state.isEnabled else { return nil }
-        let totp = TOTP(secret: state.secret)
-        return TwoFactorSetup(secret: totp.base32Secret, otpauthURL: totp.otpauthURL(issuer: issuer, account: account.email))
+        return setup(state.secret, for: account)
     }
 
     /// Switches two-factor sign-in on with a code from the set-up secret; returns the backup codes.
@@ -137,11 +141,7 @@ public struct TwoFactor: Sendable {
     private func accept(code: String?, backupCode: String?, state: TwoFactorState, account: Account,
                         orBackupCode: Bool) async throws -> TwoFactorState {
         let started = now()
-        let attempt: LoginAttempt
-        switch await lockout.reserve(account.email, now: started) {
-        case .granted(let granted): attempt = granted
-        case .refused(let until): throw AccountError.locked(until: until, now: started)
-        }
+        let attempt = try await lockout.reserveCheck(account.email, now: started)
         do {
             var updated = state
             var matched = false

@@ -73,11 +73,7 @@ struct ChangePasswordRequest: Content {
 
     func validated() throws(ValidationFailure) -> (current: String, new: String) {
         var failure = ValidationFailure()
-        let current = failure.check("current_password") { () throws(FieldProblem) in
-            let value = try required(self.current_password)
-            try TextLimit(PasswordPolicy.maxLength * 4).check(value)
-            return value
-        }
+        let current = failure.check("current_password") { () throws(FieldProblem) in try enteredPassword(self.current_password) }
         let new = failure.check("new_password") { () throws(FieldProblem) in
             let value = try required(self.new_password)
             try PasswordPolicy.check(value)

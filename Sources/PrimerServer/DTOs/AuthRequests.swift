@@ -121,11 +121,7 @@ struct SigninRequest: Content {
             try TextLimit(EmailAddress.maxLength).check(value)  // no address that long exists: bounds the work
             return value.lowercased()
         }
-        let password = failure.check("password") { () throws(FieldProblem) in
-            let value = try required(self.password)
-            try TextLimit(PasswordPolicy.maxLength * 4).check(value)  // generous: only to bound the work
-            return value
-        }
+        let password = failure.check("password") { () throws(FieldProblem) in try enteredPassword(self.password) }
         try failure.throwIfAny()
         return (email!, password!)
     }
@@ -139,6 +135,14 @@ struct RefreshRequest: Content {
 /// Body of `DELETE /account`.
 struct DeleteAccountRequest: Content {
     var password: String?
+}
+
+/// A password typed to prove who one is (sign-in, confirming a change): required, and bounded
+/// generously only to bound the work; the password rules apply when one is chosen.
+func enteredPassword(_ value: String?) throws(FieldProblem) -> String {
+    let value = try required(value)
+    try TextLimit(PasswordPolicy.maxLength * 4).check(value)
+    return value
 }
 
 /// A required value: nil or blank is "is required".

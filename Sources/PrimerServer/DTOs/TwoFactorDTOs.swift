@@ -78,7 +78,7 @@ struct TwoFactorDisableRequest: Content {
 
     func validated() throws(ValidationFailure) -> (password: String, code: String) {
         var failure = ValidationFailure()
-        let password = failure.check("password") { () throws(FieldProblem) in try confirmingPassword(self.password) }
+        let password = failure.check("password") { () throws(FieldProblem) in try enteredPassword(self.password) }
         let code = failure.check("code") { () throws(FieldProblem) in try twoFactorCode(self.code) }
         try failure.throwIfAny()
         return (password!, code!)
@@ -91,7 +91,7 @@ struct BackupCodesRequest: Content {
 
     func validated() throws(ValidationFailure) -> String {
         var failure = ValidationFailure()
-        let password = failure.check("password") { () throws(FieldProblem) in try confirmingPassword(self.password) }
+        let password = failure.check("password") { () throws(FieldProblem) in try enteredPassword(self.password) }
         try failure.throwIfAny()
         return password!
     }
@@ -127,12 +127,5 @@ struct TwoFactorVerifyRequest: Content {
 private func twoFactorCode(_ value: String?) throws(FieldProblem) -> String {
     let value = try required(value).trimmingWhitespace()
     try TextLimit(32).check(value)
-    return value
-}
-
-/// A password given to confirm a change: required, bounded.
-private func confirmingPassword(_ value: String?) throws(FieldProblem) -> String {
-    let value = try required(value)
-    try TextLimit(PasswordPolicy.maxLength * 4).check(value)
     return value
 }

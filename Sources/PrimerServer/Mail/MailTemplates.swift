@@ -59,36 +59,33 @@ struct MailTemplates: Sendable {
 
     /// "Your password was changed", at `date`, with where to go if it wasn't the reader.
     func passwordChanged(to recipient: MailAddress, at date: Date = Date()) -> MailMessage {
-        compose(
+        securityNotice(
             to: recipient, subject: "Your password for \(bookTitle) was changed", heading: "Your password was changed",
-            paragraphs: [
-                "The password of your account for \(bookTitle) was changed on \(Self.when(date)). Your other sessions were signed out.",
-                "If this wasn't you, reset your password now:",
-            ],
-            button: ("Reset my password", publicURL + Self.forgotPasswordPath),
-            footnote: "You're getting this mail because it concerns the security of your account.")
+            what: "The password of your account for \(bookTitle) was changed on \(Self.when(date)). Your other sessions were signed out.",
+            ifNotYou: "If this wasn't you, reset your password now:")
     }
 
     /// "Two-factor authentication is on", at `date`.
     func twoFactorEnabled(to recipient: MailAddress, at date: Date = Date()) -> MailMessage {
-        compose(
+        securityNotice(
             to: recipient, subject: "Two-factor authentication is on for \(bookTitle)", heading: "Two-factor authentication is on",
-            paragraphs: [
-                "Two-factor authentication was turned on for your account for \(bookTitle) on \(Self.when(date)). Signing in now asks for a code from your authenticator app, or one of your backup codes.",
-                "Keep your backup codes somewhere safe. If this wasn't you, reset your password now:",
-            ],
-            button: ("Reset my password", publicURL + Self.forgotPasswordPath),
-            footnote: "You're getting this mail because it concerns the security of your account.")
+            what: "Two-factor authentication was turned on for your account for \(bookTitle) on \(Self.when(date)). Signing in now asks for a code from your authenticator app, or one of your backup codes.",
+            ifNotYou: "Keep your backup codes somewhere safe. If this wasn't you, reset your password now:")
     }
 
     /// "Two-factor authentication is off", at `date`.
     func twoFactorDisabled(to recipient: MailAddress, at date: Date = Date()) -> MailMessage {
-        compose(
+        securityNotice(
             to: recipient, subject: "Two-factor authentication is off for \(bookTitle)", heading: "Two-factor authentication is off",
-            paragraphs: [
-                "Two-factor authentication was turned off for your account for \(bookTitle) on \(Self.when(date)). Signing in now needs only your password, and your backup codes no longer work.",
-                "If this wasn't you, reset your password now and turn two-factor authentication on again:",
-            ],
+            what: "Two-factor authentication was turned off for your account for \(bookTitle) on \(Self.when(date)). Signing in now needs only your password, and your backup codes no longer work.",
+            ifNotYou: "If this wasn't you, reset your password now and turn two-factor authentication on again:")
+    }
+
+    /// A mail about a change to the account's security: what happened, and a reset link in case
+    /// it wasn't the reader.
+    private func securityNotice(to recipient: MailAddress, subject: String, heading: String, what: String, ifNotYou: String) -> MailMessage {
+        compose(
+            to: recipient, subject: subject, heading: heading, paragraphs: [what, ifNotYou],
             button: ("Reset my password", publicURL + Self.forgotPasswordPath),
             footnote: "You're getting this mail because it concerns the security of your account.")
     }
