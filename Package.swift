@@ -86,9 +86,14 @@ let package = Package(
             name: "primer",
             dependencies: ["PrimerServer"]
         ),
+        // Helpers the test targets share (child processes run without blocking the cooperative pool).
+        .target(
+            name: "PrimerTestSupport",
+            path: "Tests/PrimerTestSupport"
+        ),
         .testTarget(
             name: "PrimerCoreTests",
-            dependencies: ["PrimerCore"]
+            dependencies: ["PrimerCore", "PrimerTestSupport"]
         ),
         .testTarget(
             name: "PrimerEmbeddingsTests",
@@ -109,6 +114,7 @@ let package = Package(
             name: "PrimerServerTests",
             dependencies: [
                 "PrimerServer",
+                "PrimerTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

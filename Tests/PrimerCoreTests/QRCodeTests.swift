@@ -1,5 +1,6 @@
 import Foundation
 @testable import PrimerCore
+import PrimerTestSupport
 import Testing
 
 @Suite struct QRCodeTests {
@@ -575,7 +576,7 @@ enum SymbolReader {
 /// except that `PRIMER_REQUIRE_BROWSER=1` (CI) makes a missing interpreter a failure.
 @Suite(.enabled(if: QRDecoderTool.python != nil || QRDecoderTool.isRequired))
 struct QRCodeDecoderTests {
-    @Test func realDecoderReadsBackEveryText() throws {
+    @Test func realDecoderReadsBackEveryText() async throws {
         let python = try QRDecoderTool.interpreter()
         let totp = TOTP(secret: TOTP.generateSecret())
         let texts = [
@@ -598,7 +599,7 @@ struct QRCodeDecoderTests {
                 symbols.append((text, try QRCode(bytes: Array(text.utf8), errorCorrection: level, minimumVersion: version)))
             }
         }
-        let results = try QRDecoderTool.decode(symbols.map(\.qr), python: python)
+        let results = try await QRDecoderTool.decode(symbols.map(\.qr), python: python)
         for ((text, qr), decoded) in zip(symbols, results) {
             try #require(decoded.count == 1, "v\(qr.version): expected one QR code, decoded \(decoded)")
             #expect(decoded[0].text == text, "v\(qr.version)")
@@ -611,11 +612,11 @@ struct QRCodeDecoderTests {
         }
     }
 
-    @Test func realDecoderReadsTheSVG() throws {
+    @Test func realDecoderReadsTheSVG() async throws {
         let python = try QRDecoderTool.interpreter()
         let url = TOTP(secret: TOTP.generateSecret()).otpauthURL(issuer: "Primer", account: "reader@example.com")
         let qr = try QRCode(url)
-        let results = try QRDecoderTool.decode(svgs: [qr.svg(scale: 3, title: "QR code"), qr.svg(scale: 1, title: "QR code")], python: python)
+        let results = try await QRDecoderTool.decode(svgs: [qr.svg(scale: 3, title: "QR code"), qr.svg(scale: 1, title: "QR code")], python: python)
         for decoded in results {
             #expect(decoded.map(\.text) == [url])
         }
@@ -664,16 +665,16 @@ enum QRDecoderTool {
     }
 
     /// What the decoder read from each symbol's matrix text, in order.
-    static func decode(_ symbols: [QRCode], python: String) throws -> [[Decoded]] {
-        try run(symbols.enumerated().map { ("\($0.offset).txt", $0.element.matrixText + "\n") }, python: python)
+    static func decode(_ symbols: [QRCode], python: String) async throws -> [[Decoded]] {
+        try await run(symbols.enumerated().map { ("\($0.offset).txt", $0.element.matrixText + "\n") }, python: python)
     }
 
     /// What the decoder read from each SVG, in order.
-    static func decode(svgs: [String], python interpreter: String) throws -> [[Decoded]] {
-        try run(svgs.enumerated().map { ("\($0.offset).svg", $0.element) }, python: interpreter)
+    static func decode(svgs: [String], python interpreter: String) async throws -> [[Decoded]] {
+        try await run(svgs.enumerated().map { ("\($0.offset).svg", $0.element) }, python: interpreter)
     }
 
-    private static func run(_ files: [(name: String, contents: String)], python interpreter: String) throws -> [[Decoded]] {
+    private static func run(_ files: [(name: String, contents: String)], python interpreter: String) async throws -> [[Decoded]] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("primer-qr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -683,21 +684,11 @@ enum QRDecoderTool {
             try file.contents.write(to: url, atomically: true, encoding: .utf8)
             paths.append(url.path)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = [script.path] + paths
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, """
-            \(script.lastPathComponent) failed (\(process.terminationStatus)); is zxing-cpp installed in \(interpreter)? \
-            \(String(decoding: stderr, as: UTF8.self))
+        let run = try await ChildProcess.run(interpreter, [script.path] + paths)
+        try #require(run.status == 0, """
+            \(script.lastPathComponent) failed (\(run.status)); is zxing-cpp installed in \(interpreter)? \(run.stderrText)
             """)
-        let results = try JSONDecoder().decode([FileResult].self, from: stdout)
+        let results = try JSONDecoder().decode([FileResult].self, from: run.stdout)
         try #require(results.count == files.count)
         return results.map(\.results)
     }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 @testable import PrimerCore
 @testable import PrimerServer
+import PrimerTestSupport
 import SQLKit
 import Testing
 import Vapor
@@ -90,179 +91,176 @@ import Vapor
 
     @Test(arguments: TestDatabase.allCases)
     func rotationLeavesEveryProfileReadable(db: TestDatabase) async throws {
-        let store = KeptDatabase(kind: db)
-        defer { store.drop() }
-        try await store.create()
-        let old = DataKey.random(), new = DataKey.random()
-        var readers: [(Reader, interests: [String])] = []
-        var twoFactorApp: PrimerCore.TOTP?
-        try await withKeptServer(store, key: old) { server in
-            for index in 0..<3 {
-                let interests = ["\(Self.interest) \(index)", "Topic \(index)"]
-                readers.append((try await server.signUp(extra: ["interests": interests, "name": "Reader \(index)"]), interests))
+        try await KeptDatabase.with(db) { store in
+            let old = DataKey.random(), new = DataKey.random()
+            var readers: [(Reader, interests: [String])] = []
+            var twoFactorApp: PrimerCore.TOTP?
+            try await withKeptServer(store, key: old) { server in
+                for index in 0..<3 {
+                    let interests = ["\(Self.interest) \(index)", "Topic \(index)"]
+                    readers.append((try await server.signUp(extra: ["interests": interests, "name": "Reader \(index)"]), interests))
+                }
+                #expect(try await server.send(.PUT, "/api/v1/profile", json: ["software_experience": "Advanced"], token: readers[0].0.accessToken).status == .ok)
+                #expect(try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: readers[1].0.accessToken).status == .ok)
+                twoFactorApp = try await server.enableTwoFactor(readers[2].0).app
             }
-            #expect(try await server.send(.PUT, "/api/v1/profile", json: ["software_experience": "Advanced"], token: readers[0].0.accessToken).status == .ok)
-            #expect(try await server.send(.POST, "/api/v1/query", json: ["query": Self.question], token: readers[1].0.accessToken).status == .ok)
-            twoFactorApp = try await server.enableTwoFactor(readers[2].0).app
-        }
-        // Rotate: the new key current, the old one previous; twice, the second time nothing is left to do.
-        try await withKeptServer(store, key: new, previous: old) { server in
-            let first = try await KeyRotation.rotate(cipher: server.app.primer.dataCipher, on: server.app.db)
-            let counts = Dictionary(uniqueKeysWithValues: first.tables.map { ($0.name, $0.tally) })
-            #expect(counts["profiles"]?.rows == 3 && counts["profiles"]?.values == 9)  // two levels and the interests each (no programming background)
-            #expect(counts["users"]?.values == 3)
-            #expect(counts["audit_events"]?.values == 4)  // the profile change and switching two-factor on
-            #expect(counts["chat_queries"]?.values == 2)
-            #expect(counts["two_factor"]?.values == 2)  // the secret and the backup codes' hashes
-            #expect(first.skipped == 0)
-            #expect(first.summary(keys: server.app.primer.dataCipher.keys).contains("remove PRIMER_DATA_KEY_PREVIOUS"))
-            let second = try await KeyRotation.rotate(cipher: server.app.primer.dataCipher, on: server.app.db)
-            #expect(second.reencrypted == 0 && second.tables.allSatisfy { $0.tally.valuesSeen > 0 })
-            // Every stored value now names the new key.
-            for table in AccountDataEncryption.tables {
-                let rows = try await server.sql.raw("SELECT * FROM \(ident: table.name)\(unsafeRaw: table.readerRowsOnly ? " WHERE user_id IS NOT NULL" : "")").all()
-                for row in rows {
-                    for column in table.columns {
-                        guard let value = try row.decode(column: column, as: String?.self) else { continue }
-                        #expect(try DataCipher.keyID(of: value) == new.id, "\(table.name).\(column)")
+            // Rotate: the new key current, the old one previous; twice, the second time nothing is left to do.
+            try await withKeptServer(store, key: new, previous: old) { server in
+                let first = try await KeyRotation.rotate(cipher: server.app.primer.dataCipher, on: server.app.db)
+                let counts = Dictionary(uniqueKeysWithValues: first.tables.map { ($0.name, $0.tally) })
+                #expect(counts["profiles"]?.rows == 3 && counts["profiles"]?.values == 9)  // two levels and the interests each (no programming background)
+                #expect(counts["users"]?.values == 3)
+                #expect(counts["audit_events"]?.values == 4)  // the profile change and switching two-factor on
+                #expect(counts["chat_queries"]?.values == 2)
+                #expect(counts["two_factor"]?.values == 2)  // the secret and the backup codes' hashes
+                #expect(first.skipped == 0)
+                #expect(first.summary(keys: server.app.primer.dataCipher.keys).contains("remove PRIMER_DATA_KEY_PREVIOUS"))
+                let second = try await KeyRotation.rotate(cipher: server.app.primer.dataCipher, on: server.app.db)
+                #expect(second.reencrypted == 0 && second.tables.allSatisfy { $0.tally.valuesSeen > 0 })
+                // Every stored value now names the new key.
+                for table in AccountDataEncryption.tables {
+                    let rows = try await server.sql.raw("SELECT * FROM \(ident: table.name)\(unsafeRaw: table.readerRowsOnly ? " WHERE user_id IS NOT NULL" : "")").all()
+                    for row in rows {
+                        for column in table.columns {
+                            guard let value = try row.decode(column: column, as: String?.self) else { continue }
+                            #expect(try DataCipher.keyID(of: value) == new.id, "\(table.name).\(column)")
+                        }
                     }
                 }
             }
-        }
-        // Restarted with only the new key, every profile reads as it was written.
-        try await withKeptServer(store, key: new) { server in
-            for (index, (reader, interests)) in readers.enumerated() {
-                let signedIn: Reader
-                if index == 2 {  // two-factor sign-in still works: the secret was re-encrypted, not lost
-                    let app = try #require(twoFactorApp)
-                    let verified = try await server.send(.POST, "/api/v1/auth/2fa/verify",
-                                                         json: ["mfa_token": try await server.mfaToken(reader), "code": TwoFactorHTTPTests.nextCode(app)])
-                    signedIn = try server.reader(from: verified, email: reader.email, password: reader.password)
-                } else {
-                    signedIn = try await server.signIn(reader.email, reader.password)
+            // Restarted with only the new key, every profile reads as it was written.
+            try await withKeptServer(store, key: new) { server in
+                for (index, (reader, interests)) in readers.enumerated() {
+                    let signedIn: Reader
+                    if index == 2 {  // two-factor sign-in still works: the secret was re-encrypted, not lost
+                        let app = try #require(twoFactorApp)
+                        let verified = try await server.send(.POST, "/api/v1/auth/2fa/verify",
+                                                             json: ["mfa_token": try await server.mfaToken(reader), "code": TwoFactorHTTPTests.nextCode(app)])
+                        signedIn = try server.reader(from: verified, email: reader.email, password: reader.password)
+                    } else {
+                        signedIn = try await server.signIn(reader.email, reader.password)
+                    }
+                    let response = try await server.send(.GET, "/api/v1/profile", token: signedIn.accessToken)
+                    #expect(response.status == .ok)
+                    #expect(response.json["name"] as? String == "Reader \(index)")
+                    let profile = try #require(response.json["profile"] as? [String: Any])
+                    #expect(profile["interests"] as? [String] == interests)
+                    #expect(profile["software_experience"] as? String == (index == 0 ? "Advanced" : "Beginner"))
                 }
-                let response = try await server.send(.GET, "/api/v1/profile", token: signedIn.accessToken)
-                #expect(response.status == .ok)
-                #expect(response.json["name"] as? String == "Reader \(index)")
-                let profile = try #require(response.json["profile"] as? [String: Any])
-                #expect(profile["interests"] as? [String] == interests)
-                #expect(profile["software_experience"] as? String == (index == 0 ? "Advanced" : "Beginner"))
             }
         }
     }
 
     @Test(arguments: TestDatabase.allCases)
     func aWrongKeyFailsStartUpWithAClearMessage(db: TestDatabase) async throws {
-        let store = KeptDatabase(kind: db)
-        defer { store.drop() }
-        try await store.create()
-        let right = DataKey.random(), wrong = DataKey.random()
-        try await withKeptServer(store, key: right) { server in
-            _ = try await Self.signUpDistinctive(server)
+        try await KeptDatabase.with(db) { store in
+            let right = DataKey.random(), wrong = DataKey.random()
+            try await withKeptServer(store, key: right) { server in
+                _ = try await Self.signUpDistinctive(server)
+            }
+            do {
+                try await withKeptServer(store, key: wrong) { _ in Issue.record("started with the wrong key") }
+            } catch let error as DataKeyMismatch {
+                let message = String(describing: error)
+                #expect(message.hasPrefix("PRIMER_DATA_KEY does not match the data: "), "\(message)")
+                #expect(message.contains(right.id) && message.contains(wrong.id))
+                #expect(!message.contains(right.base64) && !message.contains(wrong.base64))
+            }
+            // A value altered in storage is refused too, not decrypted into garbage.
+            try await store.withSQL { sql in
+                let row = try #require(try await sql.raw("SELECT id, software_experience FROM profiles").first())
+                let value = try row.decode(column: "software_experience", as: String.self)
+                var payload = try #require(Data(base64Encoded: String(value.split(separator: ":")[3])))
+                payload[payload.count - 1] ^= 1
+                let altered = value.split(separator: ":")[0...2].joined(separator: ":") + ":" + payload.base64EncodedString()
+                try await sql.raw("UPDATE profiles SET software_experience = \(bind: altered) WHERE id = \(bind: row.decode(column: "id", as: UUID.self))").run()
+            }
+            await #expect(throws: DataKeyMismatch.self) { try await withKeptServer(store, key: right) { _ in } }
         }
-        do {
-            try await withKeptServer(store, key: wrong) { _ in Issue.record("started with the wrong key") }
-        } catch let error as DataKeyMismatch {
-            let message = String(describing: error)
-            #expect(message.hasPrefix("PRIMER_DATA_KEY does not match the data: "), "\(message)")
-            #expect(message.contains(right.id) && message.contains(wrong.id))
-            #expect(!message.contains(right.base64) && !message.contains(wrong.base64))
-        }
-        // A value altered in storage is refused too, not decrypted into garbage.
-        try await store.withSQL { sql in
-            let row = try #require(try await sql.raw("SELECT id, software_experience FROM profiles").first())
-            let value = try row.decode(column: "software_experience", as: String.self)
-            var payload = try #require(Data(base64Encoded: String(value.split(separator: ":")[3])))
-            payload[payload.count - 1] ^= 1
-            let altered = value.split(separator: ":")[0...2].joined(separator: ":") + ":" + payload.base64EncodedString()
-            try await sql.raw("UPDATE profiles SET software_experience = \(bind: altered) WHERE id = \(bind: row.decode(column: "id", as: UUID.self))").run()
-        }
-        await #expect(throws: DataKeyMismatch.self) { try await withKeptServer(store, key: right) { _ in } }
     }
 
     @Test(arguments: TestDatabase.allCases)
     func migrationEncryptsEarlierRowsAndItsRevertDecryptsThem(db: TestDatabase) async throws {
-        let store = KeptDatabase(kind: db)
-        defer { store.drop() }
-        try await store.create()
-        let key = DataKey.random()
-        try await withKeptServer(store, key: key, migrate: false) { server in
-            let app = server.app
-            let cipher = app.primer.dataCipher
-            // The schema as it was before migration 010, and rows written then, in plaintext.
-            let earlier = Migrations()
-            earlier.add(Array(PrimerMigrations.all(cipher: cipher).prefix { !($0 is M010_EncryptAccountData) }))
-            let before = Migrator(databases: app.databases, migrations: earlier, logger: app.logger, on: app.eventLoopGroup.any())
-            try await before.setupIfNeeded().get()
-            try await before.prepareBatch().get()
-            let userID = UUID(), profileID = UUID(), auditID = UUID(), mine = UUID(), anonymous = UUID()
-            let hash = try await app.primer.passwords.hash("Sturdy#Pass1")
-            let sql = server.sql
-            try await sql.insert(into: "users").columns("id", "email", "password_hash", "name", "email_verified", "is_active", "created_at")
-                .values([SQLBind(userID), SQLBind("early@example.com"), SQLBind(hash), SQLBind(Self.name), SQLBind(false), SQLBind(true), SQLBind(Date())])
-                .run()
-            try await sql.insert(into: "profiles")
-                .columns("id", "user_id", "software_experience", "hardware_experience", "programming_background", "interests", "created_at")
-                .values([SQLBind(profileID), SQLBind(userID), SQLBind("Intermediate"), SQLBind("Advanced"), SQLLiteral.null,
-                         SQLBind([Self.interest, "ROS 2"]), SQLBind(Date())])
-                .run()
-            try await sql.insert(into: "audit_events").columns("id", "user_id", "action", "changed_fields", "old_values", "new_values", "created_at")
-                .values([SQLBind(auditID), SQLBind(userID), SQLBind("profile.update"), SQLBind(["interests"]),
-                         SQLBind(#"{"interests":["ROS 2"]}"#), SQLBind(#"{"interests":["Zanzibar hovercraft","ROS 2"]}"#), SQLBind(Date())])
-                .run()
-            for (id, owner, text) in [(mine, Optional(userID), Self.question), (anonymous, nil, "An anonymous question")] {
-                try await sql.insert(into: "chat_queries")
-                    .columns("id", "user_id", "conversation_id", "query", "answer", "answered", "personalization_applied", "provider",
-                             "latency_ms", "sources_count", "created_at")
-                    .values([SQLBind(id), owner.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(UUID()), SQLBind(text),
-                             SQLBind("An answer for the hovercraft"), SQLBind(true), SQLBind(false), SQLBind("extractive"), SQLBind(1.5),
-                             SQLBind(1), SQLBind(Date())])
+        try await KeptDatabase.with(db) { store in
+            let key = DataKey.random()
+            try await withKeptServer(store, key: key, migrate: false) { server in
+                let app = server.app
+                let cipher = app.primer.dataCipher
+                // The schema as it was before migration 010, and rows written then, in plaintext.
+                let earlier = Migrations()
+                earlier.add(Array(PrimerMigrations.all(cipher: cipher).prefix { !($0 is M010_EncryptAccountData) }))
+                let before = Migrator(databases: app.databases, migrations: earlier, logger: app.logger, on: app.eventLoopGroup.any())
+                try await before.setupIfNeeded().get()
+                try await before.prepareBatch().get()
+                let userID = UUID(), profileID = UUID(), auditID = UUID(), mine = UUID(), anonymous = UUID()
+                let hash = try await app.primer.passwords.hash("Sturdy#Pass1")
+                let sql = server.sql
+                try await sql.insert(into: "users").columns("id", "email", "password_hash", "name", "email_verified", "is_active", "created_at")
+                    .values([SQLBind(userID), SQLBind("early@example.com"), SQLBind(hash), SQLBind(Self.name), SQLBind(false), SQLBind(true), SQLBind(Date())])
                     .run()
+                try await sql.insert(into: "profiles")
+                    .columns("id", "user_id", "software_experience", "hardware_experience", "programming_background", "interests", "created_at")
+                    .values([SQLBind(profileID), SQLBind(userID), SQLBind("Intermediate"), SQLBind("Advanced"), SQLLiteral.null,
+                             SQLBind([Self.interest, "ROS 2"]), SQLBind(Date())])
+                    .run()
+                try await sql.insert(into: "audit_events").columns("id", "user_id", "action", "changed_fields", "old_values", "new_values", "created_at")
+                    .values([SQLBind(auditID), SQLBind(userID), SQLBind("profile.update"), SQLBind(["interests"]),
+                             SQLBind(#"{"interests":["ROS 2"]}"#), SQLBind(#"{"interests":["Zanzibar hovercraft","ROS 2"]}"#), SQLBind(Date())])
+                    .run()
+                for (id, owner, text) in [(mine, Optional(userID), Self.question), (anonymous, nil, "An anonymous question")] {
+                    try await sql.insert(into: "chat_queries")
+                        .columns("id", "user_id", "conversation_id", "query", "answer", "answered", "personalization_applied", "provider",
+                                 "latency_ms", "sources_count", "created_at")
+                        .values([SQLBind(id), owner.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(UUID()), SQLBind(text),
+                                 SQLBind("An answer for the hovercraft"), SQLBind(true), SQLBind(false), SQLBind("extractive"), SQLBind(1.5),
+                                 SQLBind(1), SQLBind(Date())])
+                        .run()
+                }
+
+                // Migration 010 encrypts them (in its own batch, so that it can be reverted alone).
+                try await app.autoMigrate()
+                let profile = try #require(try await sql.raw("SELECT * FROM profiles").first())
+                for column in ["software_experience", "hardware_experience", "interests"] {
+                    #expect(try profile.decode(column: column, as: String.self).hasPrefix("enc:v1:\(key.id):"), "\(column)")
+                }
+                #expect(try profile.decode(column: "programming_background", as: String?.self) == nil)
+                #expect(try cipher.decryptList(profile.decode(column: "interests", as: String.self)) == [Self.interest, "ROS 2"])
+                let user = try #require(try await sql.raw("SELECT name FROM users").first())
+                #expect(try cipher.decrypt(user.decode(column: "name", as: String.self)) == Self.name)
+                #expect(try DataCipher.isEncrypted(user.decode(column: "name", as: String.self)))
+                let audit = try #require(try await sql.raw("SELECT old_values, new_values FROM audit_events").first())
+                #expect(try cipher.decrypt(audit.decode(column: "new_values", as: String.self)) == #"{"interests":["Zanzibar hovercraft","ROS 2"]}"#)
+                #expect(try await Self.chatQuery(sql, mine).hasPrefix("enc:v1:"))
+                #expect(try await Self.chatQuery(sql, anonymous) == "An anonymous question")
+                let stored = try await Self.storedText(server, db)
+                #expect(!stored.contains(Self.interest) && !stored.contains(Self.name) && !stored.contains("Intermediate"))
+                if db == .postgres { #expect(try await Self.interestsType(sql) == "text") }
+
+                // The reader signs in and reads the background written before encryption.
+                let reader = try await server.signIn("early@example.com", "Sturdy#Pass1")
+                let response = try await server.send(.GET, "/api/v1/profile", token: reader.accessToken)
+                #expect(response.json["name"] as? String == Self.name)
+                #expect((response.json["profile"] as? [String: Any])?["interests"] as? [String] == [Self.interest, "ROS 2"])
+
+                // Reverting 010 alone decrypts everything, and restores PostgreSQL's text[] column.
+                let migrator = Migrator(databases: app.databases, migrations: app.migrations, logger: app.logger, on: app.eventLoopGroup.any())
+                try await migrator.revertLastBatch().get()
+                let plain = try #require(try await sql.raw("SELECT * FROM profiles").first())
+                #expect(try plain.decode(column: "software_experience", as: String.self) == "Intermediate")
+                #expect(try plain.decode(column: "hardware_experience", as: String.self) == "Advanced")
+                #expect(try plain.decode(column: "interests", as: [String].self) == [Self.interest, "ROS 2"])
+                #expect(try await sql.raw("SELECT name FROM users").first()?.decode(column: "name", as: String.self) == Self.name)
+                let reverted = try #require(try await sql.raw("SELECT old_values, new_values FROM audit_events").first())
+                #expect(try reverted.decode(column: "old_values", as: String.self) == #"{"interests":["ROS 2"]}"#)
+                #expect(try await Self.chatQuery(sql, mine) == Self.question)
+                #expect(try await Self.chatQuery(sql, anonymous) == "An anonymous question")
+                if db == .postgres { #expect(try await Self.interestsType(sql) == "ARRAY") }
+
+                // And applying it again encrypts them again.
+                try await app.autoMigrate()
+                let again = try #require(try await sql.raw("SELECT interests FROM profiles").first()?.decode(column: "interests", as: String.self))
+                #expect(try cipher.decryptList(again) == [Self.interest, "ROS 2"] && DataCipher.isEncrypted(again))
             }
-
-            // Migration 010 encrypts them (in its own batch, so that it can be reverted alone).
-            try await app.autoMigrate()
-            let profile = try #require(try await sql.raw("SELECT * FROM profiles").first())
-            for column in ["software_experience", "hardware_experience", "interests"] {
-                #expect(try profile.decode(column: column, as: String.self).hasPrefix("enc:v1:\(key.id):"), "\(column)")
-            }
-            #expect(try profile.decode(column: "programming_background", as: String?.self) == nil)
-            #expect(try cipher.decryptList(profile.decode(column: "interests", as: String.self)) == [Self.interest, "ROS 2"])
-            let user = try #require(try await sql.raw("SELECT name FROM users").first())
-            #expect(try cipher.decrypt(user.decode(column: "name", as: String.self)) == Self.name)
-            #expect(try DataCipher.isEncrypted(user.decode(column: "name", as: String.self)))
-            let audit = try #require(try await sql.raw("SELECT old_values, new_values FROM audit_events").first())
-            #expect(try cipher.decrypt(audit.decode(column: "new_values", as: String.self)) == #"{"interests":["Zanzibar hovercraft","ROS 2"]}"#)
-            #expect(try await Self.chatQuery(sql, mine).hasPrefix("enc:v1:"))
-            #expect(try await Self.chatQuery(sql, anonymous) == "An anonymous question")
-            let stored = try await Self.storedText(server, db)
-            #expect(!stored.contains(Self.interest) && !stored.contains(Self.name) && !stored.contains("Intermediate"))
-            if db == .postgres { #expect(try await Self.interestsType(sql) == "text") }
-
-            // The reader signs in and reads the background written before encryption.
-            let reader = try await server.signIn("early@example.com", "Sturdy#Pass1")
-            let response = try await server.send(.GET, "/api/v1/profile", token: reader.accessToken)
-            #expect(response.json["name"] as? String == Self.name)
-            #expect((response.json["profile"] as? [String: Any])?["interests"] as? [String] == [Self.interest, "ROS 2"])
-
-            // Reverting 010 alone decrypts everything, and restores PostgreSQL's text[] column.
-            let migrator = Migrator(databases: app.databases, migrations: app.migrations, logger: app.logger, on: app.eventLoopGroup.any())
-            try await migrator.revertLastBatch().get()
-            let plain = try #require(try await sql.raw("SELECT * FROM profiles").first())
-            #expect(try plain.decode(column: "software_experience", as: String.self) == "Intermediate")
-            #expect(try plain.decode(column: "hardware_experience", as: String.self) == "Advanced")
-            #expect(try plain.decode(column: "interests", as: [String].self) == [Self.interest, "ROS 2"])
-            #expect(try await sql.raw("SELECT name FROM users").first()?.decode(column: "name", as: String.self) == Self.name)
-            let reverted = try #require(try await sql.raw("SELECT old_values, new_values FROM audit_events").first())
-            #expect(try reverted.decode(column: "old_values", as: String.self) == #"{"interests":["ROS 2"]}"#)
-            #expect(try await Self.chatQuery(sql, mine) == Self.question)
-            #expect(try await Self.chatQuery(sql, anonymous) == "An anonymous question")
-            if db == .postgres { #expect(try await Self.interestsType(sql) == "ARRAY") }
-
-            // And applying it again encrypts them again.
-            try await app.autoMigrate()
-            let again = try #require(try await sql.raw("SELECT interests FROM profiles").first()?.decode(column: "interests", as: String.self))
-            #expect(try cipher.decryptList(again) == [Self.interest, "ROS 2"] && DataCipher.isEncrypted(again))
         }
     }
 
@@ -291,10 +289,10 @@ import Vapor
         let wrong = try PrimerProcess(ulimits: "true", environment: ["PRIMER_DATA_DIR": folder, "PRIMER_DATA_KEY": old.base64])
         defer { wrong.stop() }
         await #expect(throws: (any Error).self) { _ = try await wrong.port() }
-        wrong.process.waitUntilExit()
+        let status = await wrong.exited()
         for _ in 0..<50 where !wrong.log.contains("does not match") { try await Task.sleep(for: .milliseconds(100)) }  // the pipe's last bytes
         #expect(wrong.log.contains("PRIMER_DATA_KEY does not match the data: 1 stored profile is encrypted with key \(new.id)"), "\(wrong.log)")
-        #expect(wrong.process.terminationStatus != 0)
+        #expect(status != 0)
         // The new key alone serves the rotated profile.
         let server = try PrimerProcess(ulimits: "true", environment: ["PRIMER_DATA_DIR": folder, "PRIMER_DATA_KEY": new.base64])
         defer { server.stop() }
@@ -356,28 +354,14 @@ import Vapor
     /// Runs `primer ARGS` to completion with `environment` added (SQLite in PRIMER_DATA_DIR).
     static func run(_ arguments: [String], _ environment: [String: String]) async throws -> (status: Int32, output: String) {
         guard let executable = PrimerProcess.executable else { throw TestSetupError("the primer executable is not built") }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["PRIMER_BOOK_DIR"] = TestBooks.sample.path
         env["EMBEDDING_PROVIDER"] = "none"
         env["BCRYPT_COST"] = "4"
         env.removeValue(forKey: "DATABASE_URL")
         env.merge(environment) { $1 }
-        process.environment = env
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("primer-run-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        for _ in 0..<1200 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
+        let run = try await ChildProcess.run(executable.path, arguments, environment: env)
+        return (run.status, run.stderrText + run.stdoutText)  // the log, then what the command printed
     }
 }
 
@@ -400,17 +384,25 @@ struct KeptDatabase: Sendable {
         try await withSQL { try await $0.raw("CREATE SCHEMA \(ident: schema)").run() }
     }
 
+    /// Runs `body` with a new kept database, created first and removed after, also when `body` throws.
+    static func with(_ kind: TestDatabase, _ body: (KeptDatabase) async throws -> Void) async throws {
+        let store = KeptDatabase(kind: kind)
+        try await store.create()
+        do {
+            try await body(store)
+        } catch {
+            await store.drop()
+            throw error
+        }
+        await store.drop()
+    }
+
     /// Removes the folder and the schema.
-    func drop() {
+    func drop() async {
         try? FileManager.default.removeItem(atPath: folder)
         guard kind == .postgres else { return }
-        let schema = self.schema, kept = self
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            try? await kept.withSQL { try await $0.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run() }
-            done.signal()
-        }
-        done.wait()
+        let schema = self.schema
+        try? await withSQL { try await $0.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run() }
     }
 
     /// Runs `body` on the database alone (no Primer services, no start-up check).

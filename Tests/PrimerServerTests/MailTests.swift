@@ -489,7 +489,7 @@ enum MailTests {
             #expect(line.contains("https://book.example.com/reset-password?token="))
             #expect(!logs.all.contains { $0.contains("s3cr3t-token") })
             if SMTPTestServer.python != nil {
-                let parsed = try SMTPTestServer.parse(emlFile: path)
+                let parsed = try await SMTPTestServer.parse(emlFile: path)
                 #expect(parsed.subject == "Reset your password for Physical AI & Humanoid Robotics")
                 #expect(parsed.to == "Ada <reader@example.com>" && parsed.defects.isEmpty)
                 #expect(normalised(parsed.text) == normalised(mail.text) && normalised(parsed.html) == normalised(mail.html))

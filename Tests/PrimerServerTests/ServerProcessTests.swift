@@ -3,12 +3,14 @@ import Glibc
 #endif
 import Foundation
 import NIOConcurrencyHelpers
+import PrimerTestSupport
 @testable import PrimerServer
 import Testing
 
 /// The `primer` executable, started as a real process under a file-descriptor limit.
 final class PrimerProcess: @unchecked Sendable {
     let process = Process()
+    private let exit: ExitWatch
     private let output = NIOLockedValueBox("")
     let dataDirectory = NSTemporaryDirectory() + "primer-process-" + UUID().uuidString
 
@@ -28,6 +30,7 @@ final class PrimerProcess: @unchecked Sendable {
     /// Starts `primer serve` on a free port with `ulimits` applied by the shell first.
     init(ulimits: String, environment: [String: String] = [:]) throws {
         guard let executable = Self.executable else { throw TestSetupError("the primer executable is not built") }
+        exit = ExitWatch(process)
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "\(ulimits) && exec \"$0\" serve --hostname 127.0.0.1 --port 0", executable.path]
         var env = ProcessInfo.processInfo.environment
@@ -62,9 +65,18 @@ final class PrimerProcess: @unchecked Sendable {
         throw TestSetupError("primer did not start: \(log)")
     }
 
+    /// Its exit status, once it has ended.
+    func exited() async -> Int32 { await exit.status() }
+
+    /// Stops the server (SIGTERM) and removes its data folder once it has ended, without
+    /// waiting here (callable from `defer`).
     func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if process.isRunning { process.terminate() }
+        let (exit, folder) = (exit, dataDirectory)
+        Task.detached {
+            _ = await exit.status()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 }
 

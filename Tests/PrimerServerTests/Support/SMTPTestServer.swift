@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PrimerTestSupport
 import Testing
 
 /// A real SMTP server for the mail tests: scripts/smtp_server.py (aiosmtpd from PyPI) in the
@@ -51,12 +52,14 @@ final class SMTPTestServer: Sendable {
     let port: Int
     let directory: URL
     private let process: Process
+    private let exit: ExitWatch
     private let input: Pipe
 
-    private init(port: Int, directory: URL, process: Process, input: Pipe) {
+    private init(port: Int, directory: URL, process: Process, exit: ExitWatch, input: Pipe) {
         self.port = port
         self.directory = directory
         self.process = process
+        self.exit = exit
         self.input = input
     }
 
@@ -109,6 +112,7 @@ final class SMTPTestServer: Sendable {
             if data.isEmpty { handle.readabilityHandler = nil }
             lines.appendError(data)
         }
+        let exit = ExitWatch(process)
         try process.run()
         guard let ready = await lines.firstLine(startingWith: "READY "), let port = Int(ready.dropFirst(6)) else {
             process.terminate()
@@ -117,7 +121,7 @@ final class SMTPTestServer: Sendable {
                 scripts/test installs it): \(lines.errorText)
                 """)
         }
-        return SMTPTestServer(port: port, directory: directory, process: process, input: input)
+        return SMTPTestServer(port: port, directory: directory, process: process, exit: exit, input: input)
     }
 
     /// The messages received so far, in order.
@@ -133,35 +137,21 @@ final class SMTPTestServer: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         try? input.fileHandleForWriting.close()
         process.terminate()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        _ = await exit.status()
     }
 
     /// What Python's email package reads from an `.eml` file (the same parsing as for received mail).
-    static func parse(emlFile path: String) throws -> Received.Parsed {
+    static func parse(emlFile path: String) async throws -> Received.Parsed {
         let python = try #require(python, "PRIMER_TOOLS_PYTHON is not set")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
         let code = """
             import importlib.util, json, sys
             spec = importlib.util.spec_from_file_location("smtp_server", sys.argv[1])
             module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
             print(json.dumps(module.describe(open(sys.argv[2], "rb").read())))
             """
-        process.arguments = ["-c", code, script.path, path]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "parsing \(path) failed: \(String(decoding: stderr, as: UTF8.self))")
-        return try JSONDecoder().decode(Received.Parsed.self, from: stdout)
+        let run = try await ChildProcess.run(python, ["-c", code, script.path, path])
+        try #require(run.status == 0, "parsing \(path) failed: \(run.stderrText)")
+        return try JSONDecoder().decode(Received.Parsed.self, from: run.stdout)
     }
 }
 
@@ -245,20 +235,12 @@ enum TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("primer-smtp-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let files = Files(certificate: directory.appendingPathComponent("cert.pem").path, key: directory.appendingPathComponent("key.pem").path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                             "-keyout", files.key, "-out", files.certificate, "-subj", "/CN=localhost",
-                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        guard status == 0 else {
-            throw TestSetupError("openssl could not make a test certificate: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        let openssl = try await ChildProcess.run("/usr/bin/env", [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", files.key, "-out", files.certificate, "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        guard openssl.status == 0 else {
+            throw TestSetupError("openssl could not make a test certificate: \(openssl.stderrText)")
         }
         return files
     }
