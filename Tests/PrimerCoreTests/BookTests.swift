@@ -113,6 +113,24 @@ import Testing
         #expect(text.contains("import rclpy  # code is untouched\n<Tag>"))
     }
 
+    @Test func mdxCommentsAreTheAuthorsNotesAndLeftOut() {
+        let text = MarkdownText.cleanLines("""
+        {/* TODO: Add hero image - Isaac Sim interface */}
+        {/* File: static/img/hero.webp */}
+        Isaac Sim runs on an RTX GPU. {/* check the minimum driver */} It needs 32 GB of RAM.
+        {/* A note over
+        two lines */}
+        The launcher installs it.
+        ```js
+        {/* kept: code is untouched */}
+        ```
+        """).joined(separator: "\n")
+        #expect(!text.contains("TODO") && !text.contains("hero.webp") && !text.contains("driver") && !text.contains("two lines"), "\(text)")
+        #expect(text.contains("Isaac Sim runs on an RTX GPU.  It needs 32 GB of RAM."))
+        #expect(text.contains("The launcher installs it."))
+        #expect(text.contains("{/* kept: code is untouched */}"))
+    }
+
     @Test func anchorsFollowDocusaurus() {
         var maker = AnchorMaker()
         #expect(maker.anchor(for: "What is ROS 2?") == "what-is-ros-2")

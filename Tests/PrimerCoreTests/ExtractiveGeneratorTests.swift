@@ -83,6 +83,28 @@ import Testing
         #expect(!cut.contains("following"))
     }
 
+    @Test func beginnersGetAListsMainPointsButASinglePointKeepsItsDetails() {
+        let single = """
+        4. **Servo safety**: servo motors can hurt fingers when they move
+          - Keep hands clear of servo horns while powered
+          - Cut power before adjusting a servo linkage
+        """
+        let one = compose(request(profile(.beginner), question: "Are servo motors dangerous?", text: single))
+        #expect(one.contains("Keep hands clear of servo horns") && one.contains("Cut power before adjusting"), "\(one)")
+        let several = """
+        - **Servo speed**: how fast a servo turns
+          - measured in seconds per 60 degrees
+        - **Servo torque**: how hard a servo pushes
+          - measured in kilogram-centimetres
+        - **Servo range**: how far a servo turns
+          - usually 180 degrees
+        """
+        let main = compose(request(profile(.beginner), question: "What matters when choosing servo motors?", text: several))
+        #expect(main.contains("**Servo torque**: how hard a servo pushes") && !main.contains("kilogram-centimetres"), "\(main)")
+        let advanced = compose(request(profile(.advanced), question: "What matters when choosing servo motors?", text: several))
+        #expect(advanced.contains("kilogram-centimetres"), "\(advanced)")
+    }
+
     @Test func openingsThatReferBackComeWithWhatTheyReferTo() {
         let text = """
         The watchdog node restarts the servo driver whenever the driver stops publishing its heartbeat.

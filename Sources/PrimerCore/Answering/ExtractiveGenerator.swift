@@ -521,8 +521,10 @@ struct AnswerComposer {
             return prefix + text + " " + cite
         case .list, .table:
             var items = block.body.split(separator: "\n").map(String.init)
-            // Beginners get the list's main points, without its nested details.
-            if style.level == .beginner, items.contains(where: { !$0.hasPrefix(" ") }) { items = items.filter { !$0.hasPrefix(" ") } }
+            // Beginners get the list's main points without their nested details, when it has
+            // several; a single point keeps its details (they are what it says).
+            let points = items.filter { !$0.hasPrefix(" ") }
+            if style.level == .beginner, points.count >= 3 { items = points }
             if items.count > 10 { items = Array(items.prefix(10)) }
             items = items.map { item in
                 Self.wordCount(item) > 45 ? (Sentences.split(item).first ?? item) : item
@@ -645,3 +647,4 @@ struct AnswerComposer {
         return first.lowercased() + text.dropFirst()
     }
 }
+

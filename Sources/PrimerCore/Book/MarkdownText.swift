@@ -5,13 +5,19 @@ public enum MarkdownText {
     /// Source lines with MDX and admonition syntax removed; fenced code is left untouched.
     public static func cleanLines(_ markdown: String) -> [String] {
         var output: [String] = []
+        var inComment = false
         for classified in MarkdownLine.classify(markdown) {
-            let line = classified.line
+            var line = classified.line
             guard classified.kind == .text || isHeading(classified.kind) else {
                 output.append(line)  // code and its fences are left untouched
                 continue
             }
-            let trimmed = classified.trimmed
+            // MDX comments ({/* TODO: add a screenshot */}), also over several lines, are the author's notes.
+            if inComment || line.contains("{/*") {
+                (line, inComment) = withoutMDXComments(line, inside: inComment)
+                if line.trimmingWhitespace().isEmpty { output.append(""); continue }
+            }
+            let trimmed = line.trimmingWhitespace()
             if trimmed.hasPrefix("import ") && (trimmed.contains(" from ") || trimmed.hasSuffix(";") || trimmed.contains("'") || trimmed.contains("\"")) { continue }
             if trimmed.hasPrefix("export ") { continue }
             if trimmed.hasPrefix(":::") {
@@ -26,6 +32,25 @@ public enum MarkdownText {
             output.append(stripJSX(line))
         }
         return output
+    }
+
+    /// `line` without its MDX comments (`{/* … */}`); `inside` says a comment opened on an
+    /// earlier line is still open, and the result whether one is open at the line's end.
+    static func withoutMDXComments(_ line: String, inside: Bool) -> (line: String, inside: Bool) {
+        var rest = Substring(line), result = "", inside = inside
+        while !rest.isEmpty {
+            if inside {
+                guard let close = rest.range(of: "*/}") else { return (result, true) }
+                rest = rest[close.upperBound...]
+                inside = false
+            } else {
+                guard let open = rest.range(of: "{/*") else { result += rest; break }
+                result += rest[..<open.lowerBound]
+                rest = rest[open.upperBound...]
+                inside = true
+            }
+        }
+        return (result, inside)
     }
 
     private static func isHeading(_ kind: MarkdownLine.Kind) -> Bool {
