@@ -98,9 +98,12 @@ import Testing
           - measured in kilogram-centimetres
         - **Servo range**: how far a servo turns
           - usually 180 degrees
+        - **Servo wiring:**
+          - brown wire to ground
         """
         let main = compose(request(profile(.beginner), question: "What matters when choosing servo motors?", text: several))
         #expect(main.contains("**Servo torque**: how hard a servo pushes") && !main.contains("kilogram-centimetres"), "\(main)")
+        #expect(main.contains("- **Servo wiring:**\n  - brown wire to ground"), "a point that introduces its details keeps them: \(main)")
         let advanced = compose(request(profile(.advanced), question: "What matters when choosing servo motors?", text: several))
         #expect(advanced.contains("kilogram-centimetres"), "\(advanced)")
     }

@@ -522,9 +522,15 @@ struct AnswerComposer {
         case .list, .table:
             var items = block.body.split(separator: "\n").map(String.init)
             // Beginners get the list's main points without their nested details, when it has
-            // several; a single point keeps its details (they are what it says).
-            let points = items.filter { !$0.hasPrefix(" ") }
-            if style.level == .beginner, points.count >= 3 { items = points }
+            // several; a single point keeps its details (they are what it says), and so does a
+            // point that introduces them ("- **Content:**").
+            if style.level == .beginner, items.filter({ !$0.hasPrefix(" ") }).count >= 3 {
+                var point = ""
+                items = items.filter { item in
+                    if !item.hasPrefix(" ") { point = item; return true }
+                    return MarkdownText.plain(point).trimmingWhitespace().hasSuffix(":")
+                }
+            }
             if items.count > 10 { items = Array(items.prefix(10)) }
             items = items.map { item in
                 Self.wordCount(item) > 45 ? (Sentences.split(item).first ?? item) : item
