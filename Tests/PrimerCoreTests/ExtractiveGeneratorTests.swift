@@ -206,6 +206,32 @@ import Testing
         #expect(general != beginner && !general.contains("```"))
     }
 
+    @Test func codeNeverLeadsForBeginnersOrReadersWhoDontProgramUnlessAsked() {
+        let code = Self.chunk("""
+        **Servo calibration script:**
+
+        ```python
+        # calibrate the servo: sweep to each end and record the angle
+        servo.sweep(0, 180)
+        ```
+        """, id: "code", headings: ["Servo calibration"])
+        let prose = Self.chunk("To calibrate a servo, move it to both ends of its range and note the angles it reports there.",
+                               id: "prose", headings: ["Servo calibration"])
+        func answer(_ profile: ReaderProfile?, _ question: String = "Why would I calibrate a servo?") -> String {
+            compose(AnswerRequest(question: question, passages: [SourcePassage(chunk: code, score: 1), SourcePassage(chunk: prose, score: 0.8)],
+                                  profile: profile))
+        }
+        for reader in [profile(.beginner), profile(.intermediate, programming: ProgrammingBackground.none)] {
+            let text = answer(reader)
+            #expect(text.hasPrefix("To calibrate a servo"), "\(text)")
+            #expect(!text.contains("```"), "\(text)")
+        }
+        // Readers who program (and signed-out readers) may get the book's code as the answer; so
+        // may a beginner who asks for it.
+        #expect(answer(profile(.advanced, programming: .advanced)).contains("servo.sweep(0, 180)"))
+        #expect(answer(profile(.beginner), "Show me the code to calibrate a servo").contains("servo.sweep(0, 180)"))
+    }
+
     @Test func instructionsAreNotSearchTermsButShapeTheAnswer() {
         let intent = QuestionIntent(question: "Can you explain servo motors simply, with an example?")
         #expect(intent.simpler && intent.wantsExample)

@@ -13,6 +13,10 @@ public struct AnswerStyle: Sendable, Equatable {
     public var level: Level
     public var includeCode: Bool
     public var includeFormulas: Bool
+    /// The reader is a beginner or doesn't program, and didn't ask for code: code never leads.
+    public var avoidsCode: Bool
+    /// A beginner who didn't ask for a formula: a formula never leads.
+    public var avoidsFormulas: Bool
     /// Prefer passages with examples and analogies.
     public var preferExamples: Bool
     /// Rough length of the prose, in words.
@@ -49,6 +53,8 @@ public struct AnswerStyle: Sendable, Equatable {
         case (.general, _): includeCode = programs
         }
         includeFormulas = intent.wantsFormula || level == .advanced
+        avoidsCode = !intent.wantsCode && (level == .beginner || programming == ProgrammingBackground.none)
+        avoidsFormulas = !intent.wantsFormula && level == .beginner
         preferExamples = intent.wantsExample || level == .beginner
         switch level {
         case .beginner: (wordBudget, supportingPassages, minimumWords) = (90, 1, 50)

@@ -389,7 +389,9 @@ struct AnswerComposer {
             || (($0.block.kind == .code || $0.block.kind == .formula) && $0.passage < 2) }
         let scored = pool.map { ($0, score($0) - blockPenalty($0.block)) }.filter { $0.0.passage == 0 || relevance($0.0).body > 0 || relevance($0.0).heading > 0.34 }
             .sorted { $0.1 > $1.1 }
-        guard let lead = scored.first?.0 else { return "" }
+        // A code block or formula leads only for a reader or a question that wants it, or when
+        // the passages have no prose that could.
+        guard let lead = (scored.first { welcome($0.0.block) } ?? scored.first)?.0 else { return "" }
         let leadRelevance = relevance(lead).body + relevance(lead).heading * 0.3
         // The subject: the weightiest question term the lead holds.
         let subject = terms.filter { lead.terms.contains($0) || lead.headingTerms.contains($0) }
@@ -458,6 +460,18 @@ struct AnswerComposer {
         }
         if let keyTerms = keyTermsLine(for: parts.joined(separator: "\n\n")) { parts.append(keyTerms) }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// Whether `block` may lead the answer for this reader and question: prose always; code
+    /// unless the reader said they are a beginner or don't program (then only for a question
+    /// that asks for code, a command or a fix); a formula unless the reader is a beginner who
+    /// didn't ask for one.
+    func welcome(_ block: PassageBlock) -> Bool {
+        switch block.kind {
+        case .code: !style.avoidsCode || intent.kind == .procedure || intent.kind == .troubleshooting
+        case .formula: !style.avoidsFormulas
+        case .paragraph, .list, .table: true
+        }
     }
 
     /// Whether a candidate gives an example or an analogy.
