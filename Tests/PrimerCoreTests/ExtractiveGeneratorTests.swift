@@ -449,7 +449,8 @@ extension SelectionExplainerTests {
     @Test func questionsThatReferBackBorrowTheSubject() {
         let history = [ConversationTurn(question: "What is a servo motor?", answer: "A motor with feedback [1].")]
         for question in ["How does it work?", "Why does that matter?", "and on a real robot?", "What about drones?", "Explain more simply",
-                         "Can you give me an example?", "Show me the code", "why?"] {
+                         "Can you give me an example?", "Show me the code", "why?", "What if it overheats?", "How do these models differ?",
+                         "How does it compare to a Kalman filter in accuracy and speed?", "How would the robot use it?"] {
             #expect(QueryRewriter.refersBack(question), "\(question)")
             #expect(QueryRewriter.retrievalQuery(question, history: history).hasSuffix("What is a servo motor?"), "\(question)")
             // Without words of its own, only the subject is searched ("explain more simply" would find the wrong text).
@@ -460,7 +461,11 @@ extension SelectionExplainerTests {
     @Test func questionsWithTheirOwnSubjectStandAlone() {
         let history = [ConversationTurn(question: "What is a servo motor?", answer: "A motor with feedback [1].")]
         for question in ["How does a robot know where it is?", "What is a lidar?", "Explain PID control simply",
-                         "How do I install ROS 2?", "Which sensor measures tilt?"] {
+                         "How do I install ROS 2?", "Which sensor measures tilt?",
+                         // Complete in themselves, whatever they open with.
+                         "What if the robot hardware dies right before my presentation — what can I show instead?",
+                         "How do these vision-and-language robot models differ from hand-coding every behavior?",
+                         "How can the robot tell when it's unsure what to do, so it can ask a person instead of guessing?"] {
             #expect(!QueryRewriter.refersBack(question), "\(question)")
             #expect(QueryRewriter.retrievalQuery(question, history: history) == question)
         }

@@ -1,9 +1,11 @@
 /// Decides whether a question in a conversation refers back to an earlier one, and what to
 /// search for. History is used only when the question refers back: it starts with "and …",
-/// "what about …", "how about …"; it has a pronoun ("it", "this", "they") with no subject of
-/// its own before it; or it has no subject words at all ("why?", "explain more simply",
-/// "show me the code"). A question with its own subject is searched on its own, even inside
-/// a conversation.
+/// "what about …", "how about …", "what if …"; it has a pronoun ("it", "this", "they") with no
+/// subject of its own before it; or it has no subject words at all ("why?", "explain more
+/// simply", "show me the code"). A question with its own subject is searched on its own, even
+/// inside a conversation, and so is one with four or more words of its own, whatever it opens
+/// with ("What if the robot hardware dies right before my presentation?"), unless a pronoun
+/// comes before any noun ("How does it compare to a Kalman filter in accuracy and speed?").
 public enum QueryRewriter {
     public static let pronouns: Set<String> = ["it", "its", "this", "that", "they", "them", "these", "those", "their", "one", "he", "she"]
 
@@ -46,18 +48,31 @@ public enum QueryRewriter {
         return history.last?.question
     }
 
+    /// Words of its own from which a question is read as complete in itself: then an opening
+    /// such as "what if …", a determiner ("these vision-language models") or a pronoun after
+    /// "the robot" ("when it's unsure") does not make it a follow-up.
+    static let selfContained = 4
+    /// Pronouns that are also determiners ("these models").
+    static let determiners: Set<String> = ["this", "that", "these", "those"]
+    /// Nouns a later pronoun can refer to inside the same question, though they make no subject.
+    static let antecedents: Set<String> = ["robot", "robots"]
+
     /// Whether `question` depends on what came before.
     public static func refersBack(_ question: String) -> Bool {
         let words = TextTokenizer.words(question.replacingOccurrences(of: "’", with: "'"))
         guard !words.isEmpty else { return true }
-        for opening in continuations where words.starts(with: opening) { return true }
-        var sawSubject = false
-        for word in words {
+        let isOwn = { (word: String) in !subjectless.contains(word) && !pronouns.contains(word) && word.count > 1 }
+        let complete = words.filter(isOwn).count >= selfContained
+        for opening in continuations where words.starts(with: opening) { return !complete }
+        var sawSubject = false, sawAntecedent = false
+        for (index, word) in words.enumerated() {
             if pronouns.contains(word) {
-                if !sawSubject { return true }
+                let determines = determiners.contains(word) && index + 1 < words.count && isOwn(words[index + 1])
+                if !sawSubject && !(complete && (sawAntecedent || determines)) { return true }
                 continue
             }
-            if !subjectless.contains(word), word.count > 1 { sawSubject = true }
+            if antecedents.contains(word) { sawAntecedent = true }
+            if isOwn(word) { sawSubject = true }
         }
         return !sawSubject
     }
