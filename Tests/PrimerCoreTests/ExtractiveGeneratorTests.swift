@@ -83,6 +83,31 @@ import Testing
         #expect(!cut.contains("following"))
     }
 
+    @Test func stepsAreShownInTheBooksOrderUnderOneHeading() {
+        let text = """
+        1. **Mount the servo**:
+          - Screw the servo to the bracket
+
+        Keep the servo cable away from the gears.
+
+        2. **Calibrate the servo**:
+          - Send the servo to its centre position
+          - Fit the servo horn at the centre mark
+
+        Wait for the servo to settle before the next step.
+
+        3. **Test the servo**:
+          - Sweep the servo from end to end
+        """
+        let answer = compose(request(nil, question: "How do I calibrate and test a servo horn after mounting the servo?", text: text))
+        let mount = answer.range(of: "Mount the servo"), calibrate = answer.range(of: "Calibrate the servo"), test = answer.range(of: "Test the servo")
+        #expect(mount != nil && calibrate != nil && test != nil, "\(answer)")
+        if let mount, let calibrate, let test {
+            #expect(mount.lowerBound < calibrate.lowerBound && calibrate.lowerBound < test.lowerBound, "steps out of order: \(answer)")
+        }
+        #expect(answer.components(separatedBy: "**Servos**").count <= 2, "the section's heading once at most: \(answer)")
+    }
+
     @Test func beginnersGetAListsMainPointsButASinglePointKeepsItsDetails() {
         let single = """
         4. **Servo safety**: servo motors can hurt fingers when they move

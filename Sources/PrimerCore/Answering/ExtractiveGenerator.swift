@@ -451,7 +451,20 @@ struct AnswerComposer {
         })?.0 {
             chosen.append(example)
         }
-        var parts = arranged(chosen).map { render($0.candidate, budget: style.wordBudget, withPrevious: $0.withPrevious) }
+        // Steps are shown as the book lists them: for "how do I …", the blocks of each passage in
+        // book order (passages in the order the answer first uses them).
+        if intent.kind == .procedure {
+            let firstUse = Dictionary(chosen.enumerated().map { ($0.element.passage, $0.offset) }, uniquingKeysWith: min)
+            chosen.sort { (firstUse[$0.passage]!, $0.block.position) < (firstUse[$1.passage]!, $1.block.position) }
+        }
+        var parts: [String] = []
+        var previous: Candidate?
+        for item in arranged(chosen) {
+            // A list right after another block of its own chunk needs no heading to say what it lists.
+            let continues = previous.map { $0.chunk.id == item.candidate.chunk.id && $0.block.position < item.candidate.block.position } ?? false
+            parts.append(render(item.candidate, budget: style.wordBudget, withPrevious: item.withPrevious, continuesPrevious: continues))
+            previous = item.candidate
+        }
         if style.includeCode, !chosen.contains(where: { $0.block.kind == .code }), let code = bestExtra(.code, near: chosen) {
             parts.append(render(code, budget: 0))
         }
@@ -520,7 +533,7 @@ struct AnswerComposer {
         return result
     }
 
-    func render(_ candidate: Candidate, budget: Int, withPrevious: Bool = true) -> String {
+    func render(_ candidate: Candidate, budget: Int, withPrevious: Bool = true, continuesPrevious: Bool = false) -> String {
         let block = candidate.block
         var prefix = ""
         if withPrevious, candidate.facts.opensByReferring, let previous = candidate.previous {
@@ -550,7 +563,7 @@ struct AnswerComposer {
                 Self.wordCount(item) > 45 ? (Sentences.split(item).first ?? item) : item
             }
             // A list needs what it lists: its lead-in, or else the heading it sits under.
-            let lead = block.lead ?? (prefix.isEmpty ? "**\(candidate.chunk.section)**:" : nil)
+            let lead = block.lead ?? (prefix.isEmpty && !continuesPrevious ? "**\(candidate.chunk.section)**:" : nil)
             if let lead {
                 return prefix + Self.cited(lead: lead, cite) + "\n\n" + items.joined(separator: "\n")
             }
