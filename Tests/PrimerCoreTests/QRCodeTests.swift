@@ -574,7 +574,7 @@ enum SymbolReader {
 /// Round trips through a real decoder: zxing-cpp (PyPI) in the test tools' Python
 /// (`PRIMER_TOOLS_PYTHON`, set by scripts/test), via scripts/qr_decode.py. Skipped without it,
 /// except that `PRIMER_REQUIRE_BROWSER=1` (CI) makes a missing interpreter a failure.
-@Suite(.enabled(if: QRDecoderTool.python != nil || QRDecoderTool.isRequired))
+@Suite(.enabled(if: TestTools.python != nil || TestTools.required))
 struct QRCodeDecoderTests {
     @Test func realDecoderReadsBackEveryText() async throws {
         let python = try QRDecoderTool.interpreter()
@@ -625,10 +625,6 @@ struct QRCodeDecoderTests {
 
 /// Runs scripts/qr_decode.py in `PRIMER_TOOLS_PYTHON`.
 enum QRDecoderTool {
-    static var python: String? {
-        ProcessInfo.processInfo.environment["PRIMER_TOOLS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["PRIMER_REQUIRE_BROWSER"] == "1" }
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/qr_decode.py")
 
@@ -657,7 +653,7 @@ enum QRDecoderTool {
 
     /// `PRIMER_TOOLS_PYTHON`, or a failure saying how to get it.
     static func interpreter() throws -> String {
-        try #require(python, """
+        try #require(TestTools.python, """
             PRIMER_REQUIRE_BROWSER=1 but PRIMER_TOOLS_PYTHON is not set: the QR codes can't be read back by \
             a real decoder. Run scripts/test, which installs zxing-cpp and numpy into .build/tools-venv and \
             sets PRIMER_TOOLS_PYTHON, or set it to a Python with those packages.

@@ -388,13 +388,7 @@ struct KeptDatabase: Sendable {
     static func with(_ kind: TestDatabase, _ body: (KeptDatabase) async throws -> Void) async throws {
         let store = KeptDatabase(kind: kind)
         try await store.create()
-        do {
-            try await body(store)
-        } catch {
-            await store.drop()
-            throw error
-        }
-        await store.drop()
+        try await withCleanup({ try await body(store) }, cleanup: { await store.drop() })
     }
 
     /// Removes the folder and the schema.

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 @testable import PrimerCore
 @testable import PrimerServer
+import PrimerTestSupport
 import Testing
 import Vapor
 
@@ -32,13 +33,7 @@ enum MailTests {
     static func withSMTPServer(_ options: SMTPTestServer.Options = SMTPTestServer.Options(),
                                _ body: (SMTPTestServer) async throws -> Void) async throws {
         let server = try await SMTPTestServer.start(options)
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await withCleanup({ try await body(server) }, cleanup: { await server.stop() })
     }
 
     /// Text as Python's email package returns it, compared line by line: LF line endings, no
@@ -488,7 +483,7 @@ enum MailTests {
             #expect(line.hasPrefix("info") && line.contains(path) && line.contains("r…@example.com"))
             #expect(line.contains("https://book.example.com/reset-password?token="))
             #expect(!logs.all.contains { $0.contains("s3cr3t-token") })
-            if SMTPTestServer.python != nil {
+            if TestTools.python != nil {
                 let parsed = try await SMTPTestServer.parse(emlFile: path)
                 #expect(parsed.subject == "Reset your password for Physical AI & Humanoid Robotics")
                 #expect(parsed.to == "Ada <reader@example.com>" && parsed.defects.isEmpty)

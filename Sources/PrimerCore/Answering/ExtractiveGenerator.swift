@@ -680,4 +680,3 @@ struct AnswerComposer {
         return first.lowercased() + text.dropFirst()
     }
 }
-

@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOPosix
+import PrimerTestSupport
 
 /// Where Chromium and chromedriver are, and whether browser tests must run (`PRIMER_REQUIRE_BROWSER=1`).
 enum BrowserSupport {
@@ -12,7 +13,7 @@ enum BrowserSupport {
     static let chromiumPath: String? = locate(
         ["chromium", "chromium-browser", "google-chrome"], fallbacks: ["/usr/bin/chromium", "/usr/lib/chromium/chromium"])
     static var isAvailable: Bool { chromedriverPath != nil && chromiumPath != nil }
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["PRIMER_REQUIRE_BROWSER"] == "1" }
+    static var isRequired: Bool { TestTools.required }
 
     /// The directory holding `Package.swift` above this file: screenshots and logs go under `artifacts/` there.
     static let packageRoot: URL = {

@@ -63,12 +63,8 @@ final class SMTPTestServer: Sendable {
         self.input = input
     }
 
-    static var python: String? {
-        ProcessInfo.processInfo.environment["PRIMER_TOOLS_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["PRIMER_REQUIRE_BROWSER"] == "1" }
     /// Whether suites using the server run (they fail with a clear message if it is required and missing).
-    static var shouldRun: Bool { python != nil || isRequired }
+    static var shouldRun: Bool { TestTools.python != nil || TestTools.required }
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/smtp_server.py")
@@ -76,7 +72,7 @@ final class SMTPTestServer: Sendable {
     /// Starts a server and returns once it accepts connections (its "READY <port>" line).
     /// `directory` defaults to a new temporary folder.
     static func start(_ options: Options = Options(), directory: URL? = nil) async throws -> SMTPTestServer {
-        let python = try #require(python, """
+        let python = try #require(TestTools.python, """
             PRIMER_REQUIRE_BROWSER=1 but PRIMER_TOOLS_PYTHON is not set: the mail tests need a real SMTP \
             server. Run scripts/test, which installs aiosmtpd into .build/tools-venv and sets \
             PRIMER_TOOLS_PYTHON, or set it to a Python with aiosmtpd.
@@ -142,7 +138,7 @@ final class SMTPTestServer: Sendable {
 
     /// What Python's email package reads from an `.eml` file (the same parsing as for received mail).
     static func parse(emlFile path: String) async throws -> Received.Parsed {
-        let python = try #require(python, "PRIMER_TOOLS_PYTHON is not set")
+        let python = try #require(TestTools.python, "PRIMER_TOOLS_PYTHON is not set")
         let code = """
             import importlib.util, json, sys
             spec = importlib.util.spec_from_file_location("smtp_server", sys.argv[1])
