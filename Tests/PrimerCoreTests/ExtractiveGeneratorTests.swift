@@ -193,6 +193,23 @@ import Testing
         #expect(CitationNumbering.renumber(answer, passageCount: 3).text.contains("[1]"))
     }
 
+    @Test func learningObjectivesAnswerOnlyQuestionsAboutTheCourse() {
+        let text = """
+        By the end of this guide, you will:
+
+        - Install the simulator and its Python tools
+        - Fix common simulator import errors
+        - Launch your first simulation
+
+        When a script can't import the simulator's Python module, run it with the simulator's bundled interpreter instead of the system Python.
+        """
+        let fix = compose(request(nil, question: "My script can't import the simulator module. How do I fix it?", text: text))
+        #expect(fix.hasPrefix("When a script can't import"))
+        #expect(!fix.contains("By the end of this guide"))
+        let course = compose(request(nil, question: "What will I learn about the simulator in this chapter?", text: text))
+        #expect(course.contains("By the end of this guide"))
+    }
+
     @Test func comparisonsShowBothSides() {
         let lidar = Self.chunk("Lidar measures distance with laser pulses and works in the dark, but it is expensive.", id: "l")
         let camera = Self.chunk("Weather stations and rain gauges measure the rainfall of a region.", id: "w")
@@ -282,6 +299,11 @@ import Testing
         #expect(QuestionIntent(question: "What's the difference between topics and services?").compared == ["topics", "services"])
         #expect(QuestionIntent(question: "How do I install ROS 2 on Ubuntu?").kind == .procedure)
         #expect(QuestionIntent(question: "My node crashes with an error when I publish").kind == .troubleshooting)
+        #expect(QuestionIntent(question: "My robot's feet slip on the floor. Which settings should I change?").kind == .troubleshooting)
+        #expect(QuestionIntent(question: "The gripper isn't responding. What should I check?").kind == .troubleshooting)
+        #expect(QuestionIntent(question: "I opened a new terminal and ros2 is unknown. What did I forget?").kind == .troubleshooting)
+        #expect(QuestionIntent(question: "What will I learn in chapter 3?").aboutCourse)
+        #expect(!QuestionIntent(question: "Why can't Python import the kit module?").aboutCourse)
     }
 
     @Test func interestsPickAmongEquallyRelevantPassages() {

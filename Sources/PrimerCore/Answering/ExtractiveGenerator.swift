@@ -95,6 +95,8 @@ struct BlockFacts: Sendable {
     let givesExample: Bool
     /// Opens by pointing elsewhere ("This …").
     let opensByReferring: Bool
+    /// States what the reader will learn ("By the end of this guide, you will: …"), not the subject itself.
+    let statesObjectives: Bool
     /// Could be quoted, judged on its own (not navigation, an exercise prompt, data, a label or an orphan lead-in).
     let quotable: Bool
     /// Can stand before a block that refers back to it.
@@ -113,6 +115,7 @@ struct BlockFacts: Sendable {
         grade = ReadingGrade.of(block.prose)
         givesExample = lower.containsAnyPhrase(AnswerComposer.exampleMarkers)
         opensByReferring = AnswerComposer.opensByReferring(block)
+        statesObjectives = MarkdownText.plain(block.lead ?? block.body).lowercased().containsAnyPhrase(AnswerComposer.objectiveMarkers)
         words = plain.split(whereSeparator: { $0.isWhitespace }).count
         sentenceKeys = Sentences.split(MarkdownText.plain(block.prose)).map { Set(TextTokenizer.terms($0)) }.filter { $0.count >= 3 }
         let navigation = AnswerComposer.isNavigation(block.prose)
@@ -140,6 +143,8 @@ struct ChunkFacts: Sendable {
     let headingsLower: String
     let inExercise: Bool
     let isRecap: Bool
+    /// Under a heading such as "Learning objectives" or "What you'll learn".
+    let isObjectives: Bool
     /// Under a heading such as "Advanced note: …", "Going deeper", "Optional: …".
     let isAdvancedAside: Bool
     let headingExample: Bool
@@ -154,6 +159,7 @@ struct ChunkFacts: Sendable {
         let own = chunk.section.lowercased()
         headingExample = own.contains("example") || own.contains("analogy")
         isAdvancedAside = own.containsAnyPhrase(AnswerComposer.advancedHeadings)
+        isObjectives = own.containsAnyPhrase(AnswerComposer.objectiveMarkers) || own.hasSuffix("objectives")
     }
 }
 
@@ -269,6 +275,8 @@ struct AnswerComposer {
     /// Whether a candidate may appear in an answer at all.
     func eligible(_ candidate: Candidate) -> Bool {
         guard !candidate.chunkFacts.inExercise, candidate.facts.quotable else { return false }
+        // What a chapter will teach answers only a question about the course.
+        if candidate.facts.statesObjectives || candidate.chunkFacts.isObjectives, !intent.aboutCourse { return false }
         // An opening that refers back needs the block before it.
         return !candidate.facts.opensByReferring || candidate.previousFacts?.usableAsContext == true
     }
@@ -300,6 +308,11 @@ struct AnswerComposer {
     static let rankWeight = 12.0
     /// Sections written for readers who want more than the basics.
     static let advancedHeadings = ["advanced", "going deeper", "deep dive", "going further", "beyond", "optional", "for experts", "under the hood"]
+    /// What a chapter's learning objectives open with: they list what the reader will learn,
+    /// so they answer only a question about the course.
+    static let objectiveMarkers = ["learning objectives", "learning outcomes", "what you'll learn", "what you will learn",
+                                   "by the end of this", "you will learn", "you'll learn", "in this chapter, you will",
+                                   "in this chapter you will", "you will be able to", "you'll be able to"]
     /// Sections that repeat what the chapter said in detail.
     static let recapHeadings = ["summary", "takeaway", "recap", "next step", "conclusion", "what's next", "review"]
 

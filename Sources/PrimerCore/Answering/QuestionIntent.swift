@@ -31,6 +31,9 @@ public struct QuestionIntent: Sendable, Equatable {
     public let searchText: String
     /// For a comparison, the two things compared (as written), when they can be read off.
     public let compared: [String]
+    /// Asks about the course or the book itself ("what will I learn in module 2?"): a chapter's
+    /// learning objectives may answer it.
+    public let aboutCourse: Bool
 
     /// Instruction phrases (lowercase word sequences) and what they ask for.
     static let simplerPhrases: [[String]] = longestFirst([
@@ -96,7 +99,14 @@ public struct QuestionIntent: Sendable, Equatable {
         let (kind, compared) = Self.kind(of: lower)
         self.kind = kind
         self.compared = compared
+        aboutCourse = Set(words.map { $0.trimmingCharacters(in: .punctuationCharacters) }).intersection(Self.courseWords).isEmpty == false
     }
+
+    /// Words of a question about the course rather than its subject.
+    static let courseWords: Set<String> = [
+        "learn", "learning", "course", "chapter", "chapters", "cover", "covers", "covered", "objective",
+        "objectives", "outcome", "outcomes", "syllabus", "curriculum", "week", "weeks", "lesson", "lessons", "book", "prerequisites",
+    ]
 
     /// Words that ask for an explanation without naming a subject.
     static let askingVerbs: Set<String> = ["explain", "describe", "elaborate", "clarify", "summarise", "summarize"]
@@ -126,6 +136,8 @@ public struct QuestionIntent: Sendable, Equatable {
             "error", "doesn't work", "does not work", "not working", "isn't working", "won't", "fails", "failed", "failing",
             "crash", "can't find", "cannot find", "not found", "broken", "stuck", "frozen", "freez", "how do i fix", "how can i fix",
             "keeps ", "nothing happens", "doesn't know", "doesn't show", "not showing", "wrong", "problem with",
+            "can't import", "cannot import", "won't start", "should i check", "should i change", "should i adjust", "did i forget",
+            "did i miss", "what's missing", "isn't responding", "not responding", "no longer",
         ]
         if padded.containsAnyPhrase(troubles) { return (.troubleshooting, []) }
         let steps = [

@@ -104,7 +104,8 @@ struct AnswerEvaluation {
                 if AnswerChecks.citesExactly(plain.text, sourceCount: plain.sources.count) { report.citedOnly += 1 }
             }
             let top = plain.hits.prefix(5).firstIndex(where: question.isAnswered(by:)).map { "hit at \($0 + 1)" } ?? "miss"
-            report.samples.append((question.id + " " + question.question + String(format: " [key facts %.2f, %@]", AnswerChecks.keyFactShare(plain.text, phrases: question.keyPhrases), top), plain.text))
+            report.samples.append((question.id + " " + question.question + String(format: " [key facts %.2f, top chunk %.2f, %@]", AnswerChecks.keyFactShare(plain.text, phrases: question.keyPhrases),
+                                                                                AnswerChecks.keyFactShare(plain.hits.first?.text ?? "", phrases: question.keyPhrases), top), plain.text))
 
             // Reader levels.
             let beginner = try await answer(question.question, profile: Self.beginner)
