@@ -59,6 +59,22 @@ import Testing
         #expect(chunks[0].text.hasSuffix("Done."))
     }
 
+    @Test func codeUnderAListItemKeepsItsIndentation() {
+        let chunks = Chunker().chunks(for: page("""
+        ## Import
+
+        1. **Prepare the files**:
+           ```
+           robot/
+           └── robot.urdf
+           ```
+
+        2. **Import in Unity**
+        """))
+        #expect(chunks[0].text.contains("1. **Prepare the files**:\n\n   ```\n   robot/\n   └── robot.urdf\n   ```\n\n2. **Import in Unity**"), "\(chunks[0].text)")
+        #expect(PassageBlocks.split(chunks[0].text).map(\.kind) == [.list])
+    }
+
     @Test func longSectionsAreCappedWithOverlapAndCodeStaysWhole() {
         let sentence = "Robots use feedback control to follow a reference trajectory precisely."
         let paragraph = Array(repeating: sentence, count: 12).joined(separator: " ")

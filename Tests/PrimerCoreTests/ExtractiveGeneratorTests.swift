@@ -272,6 +272,13 @@ import Testing
         // may a beginner who asks for it.
         #expect(answer(profile(.advanced, programming: .advanced)).contains("servo.sweep(0, 180)"))
         #expect(answer(profile(.beginner), "Show me the code to calibrate a servo").contains("servo.sweep(0, 180)"))
+        // For steps, a few commands may lead a non-programmer's answer; a whole program may not.
+        #expect(answer(profile(.beginner), "How do I calibrate a servo?").hasPrefix("**Servo calibration script"))
+        let program = Self.chunk("**Servo calibration class:**\n\n```python\n" + (1...12).map { "step_\($0)()" }.joined(separator: "\n") + "\n```",
+                                 id: "program", headings: ["Servo calibration"])
+        let steps = compose(AnswerRequest(question: "How do I calibrate a servo?",
+                                          passages: [SourcePassage(chunk: program, score: 1), SourcePassage(chunk: prose, score: 0.8)], profile: profile(.beginner)))
+        #expect(steps.hasPrefix("To calibrate a servo"), "\(steps)")
     }
 
     @Test func instructionsAreNotSearchTermsButShapeTheAnswer() {
@@ -549,6 +556,57 @@ extension SelectionExplainerTests {
         #expect(blocks[1].body == "- **SG90** — Torque: 1.8 kg·cm")
         #expect(blocks[2].lead == "Use <servo> tags & see the docs:")
         #expect(blocks[2].body == "- **First**: one\n  - nested detail\n- Second")
+    }
+
+    static let steps = """
+    To bring the robot into Unity:
+
+    1. **Prepare the files**:
+       ```
+       robot/
+       ├── robot.urdf
+       └── meshes/
+           └── base.stl
+       ```
+
+    2. TF2 computes the chain:
+       ```
+       camera → head → hand
+       ```
+    3. **Import in Unity**: right-click Assets and pick the URDF file.
+
+    The importer turns every link into a GameObject.
+    """
+
+    @Test func codeUnderAListItemStaysWithItsItem() {
+        let blocks = PassageBlocks.split(Self.steps)
+        // One list (a blank line between items does not end it), then the paragraph after it.
+        #expect(blocks.map(\.kind) == [.list, .paragraph])
+        #expect(blocks[0].lead == "To bring the robot into Unity:")
+        let lines = blocks[0].body.split(separator: "\n").map(String.init)
+        #expect(lines.first == "1. **Prepare the files**:")
+        #expect(lines.contains("   ```") && lines.contains("   ├── robot.urdf"))
+        // A one-line block joins its item as inline code.
+        #expect(lines.contains("2. TF2 computes the chain: `camera → head → hand`"))
+        #expect(PassageBlocks.listItems(blocks[0].body) == ["**Prepare the files**:", "TF2 computes the chain: `camera → head → hand`",
+                                                            "**Import in Unity**: right-click Assets and pick the URDF file."])
+    }
+
+    @Test func aStepsAnswerShowsEachStepsCodeAndNoStepLosesWhatItAnnounced() {
+        func answer(_ profile: ReaderProfile?, _ question: String) -> String {
+            ExtractiveGenerator().compose(AnswerRequest(
+                question: question, passages: [SourcePassage(chunk: ExtractiveGeneratorTests.chunk(Self.steps, headings: ["Unity import"]), score: 1)],
+                profile: profile))
+        }
+        let steps = answer(nil, "How do I bring my URDF robot into Unity?")
+        #expect(steps.contains("1. **Prepare the files**:\n   ```\n   robot/"), "\(steps)")
+        #expect(steps.contains("3. **Import in Unity**"))
+        #expect(AnswerChecks.danglingFragments(steps).isEmpty)
+        // A reader who doesn't program, asking why: the files' tree goes, and so does the colon that announced it.
+        let reader = ReaderProfile(softwareExperience: .beginner, hardwareExperience: .none, programmingBackground: ProgrammingBackground.none, interests: [])
+        let why = answer(reader, "Why does the robot have to be prepared for Unity?")
+        #expect(!why.contains("```") && !why.contains("robot.urdf"), "\(why)")
+        #expect(why.contains("1. **Prepare the files**\n"), "\(why)")
     }
 
     @Test func danglingFragmentsAreFound() {

@@ -490,14 +490,20 @@ struct AnswerComposer {
 
     /// Whether `block` may lead the answer for this reader and question: prose always; code
     /// unless the reader said they are a beginner or don't program (then only for a question
-    /// that asks for code, a command or a fix); a formula unless the reader is a beginner who
-    /// didn't ask for one.
+    /// that asks for code, or a few commands for steps or a fix, never a whole program); a
+    /// formula unless the reader is a beginner who didn't ask for one.
     func welcome(_ block: PassageBlock) -> Bool {
         switch block.kind {
-        case .code: !style.avoidsCode || intent.kind == .procedure || intent.kind == .troubleshooting
+        case .code: !style.avoidsCode || ((intent.kind == .procedure || intent.kind == .troubleshooting) && Self.isCommands(block))
         case .formula: !style.avoidsFormulas
         case .paragraph, .list, .table: true
         }
+    }
+
+    /// A few lines to type (commands, a setting), not a program: what a reader who doesn't
+    /// program can still follow as a step or a fix.
+    static func isCommands(_ block: PassageBlock) -> Bool {
+        block.body.split(separator: "\n").filter { !$0.trimmingWhitespace().isEmpty && !$0.hasPrefix("```") }.count <= 8
     }
 
     /// Whether a candidate gives an example or an analogy.
@@ -560,34 +566,71 @@ struct AnswerComposer {
             let text = budget > 0 ? trimmed(body, budget: budget, keepEnd: false) : body
             return prefix + text + " " + cite
         case .list, .table:
-            var items = block.body.split(separator: "\n").map(String.init)
+            var lines = block.body.split(separator: "\n").map(String.init)
+            // A step's command or file (code nested under its item) is shown to readers who may
+            // see code, and for steps and fixes; otherwise it goes, and so does the colon that
+            // announced it.
+            lines = Self.listLines(lines, keepingCode: !style.avoidsCode || intent.wantsCode || intent.kind == .procedure || intent.kind == .troubleshooting)
+            var fenced = PassageBlocks.fencedLines(lines)
             // Beginners get the list's main points without their nested details, when it has
             // several; a single point keeps its details (they are what it says), and so does a
             // point that introduces them ("- **Content:**").
-            if style.level == .beginner, items.filter({ !$0.hasPrefix(" ") }).count >= 3 {
+            if style.level == .beginner, lines.indices.filter({ !lines[$0].hasPrefix(" ") && !fenced[$0] }).count >= 3 {
                 var point = ""
-                items = items.filter { item in
+                lines = lines.filter { item in
                     if !item.hasPrefix(" ") { point = item; return true }
                     return MarkdownText.plain(point).trimmingWhitespace().hasSuffix(":")
                 }
+                fenced = PassageBlocks.fencedLines(lines)
             }
-            if items.count > 10 { items = Array(items.prefix(10)) }
-            items = items.map { item in
-                Self.wordCount(item) > 45 ? (Sentences.split(item).first ?? item) : item
+            // At most ten items (a code block nested in the tenth stays whole).
+            var kept = 0, end = lines.count
+            for index in lines.indices where !fenced[index] {
+                kept += 1
+                if kept > 10 { end = index; break }
+            }
+            lines = Array(lines.prefix(end))
+            fenced = Array(fenced.prefix(end))
+            lines = lines.indices.map { index in
+                fenced[index] || Self.wordCount(lines[index]) <= 45 ? lines[index] : (Sentences.split(lines[index]).first ?? lines[index])
             }
             // A list needs what it lists: its lead-in, or else the heading it sits under.
             let lead = block.lead ?? (prefix.isEmpty && !continuesPrevious ? "**\(candidate.chunk.section)**:" : nil)
             if let lead {
-                return prefix + Self.cited(lead: lead, cite) + "\n\n" + items.joined(separator: "\n")
+                return prefix + Self.cited(lead: lead, cite) + "\n\n" + lines.joined(separator: "\n")
             }
-            items[items.count - 1] += " " + cite
-            return prefix + items.joined(separator: "\n")
+            let last = lines.indices.last { !fenced[$0] } ?? lines.count - 1
+            lines[last] += " " + cite
+            return prefix + lines.joined(separator: "\n")
         case .code:
             let lead = block.lead.map { Self.cited(lead: $0, cite) } ?? "**\(candidate.chunk.section)** \(cite):"
             return prefix + lead + "\n\n" + block.body
         case .formula:
             return prefix + (block.lead.map { $0 + "\n\n" } ?? "") + block.body + " " + cite
         }
+    }
+
+    /// A list's lines with the code blocks nested under its items, or without them (then an
+    /// item that announced its code no longer ends with a colon).
+    static func listLines(_ lines: [String], keepingCode: Bool) -> [String] {
+        let fenced = PassageBlocks.fencedLines(lines)
+        guard !keepingCode, fenced.contains(true) else { return lines }
+        var result: [String] = []
+        for (index, line) in lines.enumerated() {
+            if fenced[index] {
+                if let last = result.indices.last { result[last] = withoutFinalColon(result[last]) }
+                continue
+            }
+            result.append(line)
+        }
+        return result
+    }
+
+    /// "1. **Prepare URDF**:" → "1. **Prepare URDF**".
+    static func withoutFinalColon(_ line: String) -> String {
+        if line.hasSuffix(":**") { return String(line.dropLast(3)) + "**" }
+        if line.hasSuffix("**:") || line.hasSuffix(":") { return String(line.dropLast()) }
+        return line
     }
 
     /// Phrases that point at a code block, figure or table the answer does not show.

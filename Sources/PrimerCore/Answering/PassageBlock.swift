@@ -63,6 +63,10 @@ public enum PassageBlocks {
         var table: [String] = []
         var code: [String] = []
         var formula: [String]? = nil
+        // A code block indented under a list item belongs to that item (its command or file).
+        var itemCode: (indent: Int, lines: [String])? = nil
+        // A blank line inside a list: the list goes on if an item or an indented line follows.
+        var blankInList = false
 
         func flushParagraph() {
             let text = paragraph.joined(separator: " ").trimmingWhitespace()
@@ -85,15 +89,34 @@ public enum PassageBlocks {
 
         for classified in MarkdownLine.classify(markdown) {
             let line = classified.line, trimmed = classified.trimmed
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            if blankInList, !trimmed.isEmpty, listItem(line) == nil, indent < 2 {
+                flushList()
+            }
+            if !trimmed.isEmpty { blankInList = false }
             switch classified.kind {
             case .fenceOpen:
+                if !list.isEmpty, paragraph.isEmpty, indent >= 2 {
+                    itemCode = (indent, [trimmed])
+                    continue
+                }
                 flushAll()
                 code = [trimmed]
                 continue
             case .code:
+                if var open = itemCode {
+                    open.lines.append(String(line.dropFirst(min(open.indent, line.prefix { $0 == " " }.count))))
+                    itemCode = open
+                    continue
+                }
                 code.append(line)
                 continue
             case .fenceClose:
+                if let open = itemCode {
+                    list = Self.withItemCode(list, open.lines + [trimmed])
+                    itemCode = nil
+                    continue
+                }
                 code.append(trimmed)
                 raw.append((.code, code.joined(separator: "\n")))
                 code = []
@@ -125,7 +148,13 @@ public enum PassageBlocks {
                 continue
             }
             if trimmed.isEmpty {
-                flushAll()
+                if list.isEmpty {
+                    flushAll()
+                } else {
+                    flushParagraph()
+                    flushTable()
+                    blankInList = true
+                }
                 continue
             }
             if trimmed.hasPrefix("!["), trimmed.hasSuffix(")") { continue }  // an image on its own line
@@ -152,6 +181,7 @@ public enum PassageBlocks {
                 paragraph.append(clean(body))
             }
         }
+        if let open = itemCode { list = Self.withItemCode(list, open.lines + ["```"]) }
         flushAll()
         if let open = formula { raw.append((.formula, open.joined(separator: "\n") + "\n$$")) }
 
@@ -173,6 +203,33 @@ public enum PassageBlocks {
             index += 1
         }
         return blocks
+    }
+
+    /// `list` with a code block its last item introduced (`fence`: the fence lines and the code,
+    /// indentation under the item removed): a line or two of code joins the item as inline code
+    /// (`` `camera → head → hand` ``); a longer block follows it as nested lines (indented, so it
+    /// stays with its item).
+    static func withItemCode(_ list: [String], _ fence: [String]) -> [String] {
+        var list = list
+        let code = fence.dropFirst().dropLast().map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        if code.isEmpty { return list }
+        if code.count <= 2, code.allSatisfy({ $0.count <= 80 && !$0.contains("`") }), !list.isEmpty {
+            list[list.count - 1] += " " + code.map { "`\($0)`" }.joined(separator: " ")
+            return list
+        }
+        let nested = String(repeating: " ", count: 3 + (list.last?.prefix { $0 == " " }.count ?? 0))
+        return list + fence.map { nested + $0 }
+    }
+
+    /// For each line of a list body, whether it lies inside (or is a fence of) a code block
+    /// nested under an item.
+    public static func fencedLines(_ lines: [String]) -> [Bool] {
+        var inside = false
+        return lines.map { line in
+            let fence = line.trimmingWhitespace().hasPrefix("```") || line.trimmingWhitespace().hasPrefix("~~~")
+            if fence { inside.toggle(); return true }
+            return inside
+        }
     }
 
     /// A paragraph that announces what follows: it ends with a colon (also inside bold, `**Label:**`).
@@ -227,7 +284,9 @@ public enum PassageBlocks {
 
     /// The items of a list body, without their markers.
     public static func listItems(_ body: String) -> [String] {
-        body.split(separator: "\n").map { line in
+        let lines = body.split(separator: "\n").map(String.init)
+        let fenced = fencedLines(lines)
+        return lines.indices.filter { !fenced[$0] }.map { lines[$0] }.map { line in
             let trimmed = line.trimmingWhitespace()
             if trimmed.hasPrefix("- ") { return String(trimmed.dropFirst(2)) }
             let digits = trimmed.prefix { $0.isNumber }

@@ -114,7 +114,14 @@ public struct Chunker: Sendable {
         var current: [String] = []
         var inCode = false
         func flush() {
-            let text = current.joined(separator: "\n").trimmingWhitespace()
+            // A code block keeps its first line's indentation: a block indented under a list item belongs to that item.
+            var text = current.joined(separator: "\n")
+            if inCode {
+                while let last = text.last, last.isWhitespace { text.removeLast() }
+                while text.first == "\n" { text.removeFirst() }
+            } else {
+                text = text.trimmingWhitespace()
+            }
             if !text.isEmpty { blocks.append(Block(text: text, isCode: inCode)) }
             current = []
         }
