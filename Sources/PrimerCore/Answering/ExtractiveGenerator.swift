@@ -295,7 +295,7 @@ struct AnswerComposer {
     func blockPenalty(_ block: PassageBlock) -> Double {
         switch block.kind {
         case .code:
-            if intent.wantsCode || intent.kind == .procedure || intent.kind == .troubleshooting { return 0 }
+            if intent.wantsCode || intent.asksHowOrFix { return 0 }
             return style.includeCode ? 2 : 4
         case .formula:
             return intent.wantsFormula ? 0 : style.includeFormulas ? 2 : 4
@@ -494,7 +494,7 @@ struct AnswerComposer {
     /// formula unless the reader is a beginner who didn't ask for one.
     func welcome(_ block: PassageBlock) -> Bool {
         switch block.kind {
-        case .code: !style.avoidsCode || ((intent.kind == .procedure || intent.kind == .troubleshooting) && Self.isCommands(block))
+        case .code: !style.avoidsCode || (intent.asksHowOrFix && Self.isCommands(block))
         case .formula: !style.avoidsFormulas
         case .paragraph, .list, .table: true
         }
@@ -570,7 +570,7 @@ struct AnswerComposer {
             // A step's command or file (code nested under its item) is shown to readers who may
             // see code, and for steps and fixes; otherwise it goes, and so does the colon that
             // announced it.
-            lines = Self.listLines(lines, keepingCode: !style.avoidsCode || intent.wantsCode || intent.kind == .procedure || intent.kind == .troubleshooting)
+            lines = Self.listLines(lines, keepingCode: !style.avoidsCode || intent.asksHowOrFix)
             var fenced = PassageBlocks.fencedLines(lines)
             // Beginners get the list's main points without their nested details, when it has
             // several; a single point keeps its details (they are what it says), and so does a

@@ -224,11 +224,11 @@ public enum PassageBlocks {
     /// For each line of a list body, whether it lies inside (or is a fence of) a code block
     /// nested under an item.
     public static func fencedLines(_ lines: [String]) -> [Bool] {
-        var inside = false
-        return lines.map { line in
-            let fence = line.trimmingWhitespace().hasPrefix("```") || line.trimmingWhitespace().hasPrefix("~~~")
-            if fence { inside.toggle(); return true }
-            return inside
+        MarkdownLine.classify(lines).map { line in
+            switch line.kind {
+            case .fenceOpen, .code, .fenceClose: true
+            case .text, .heading: false
+            }
         }
     }
 

@@ -34,6 +34,8 @@ public struct QuestionIntent: Sendable, Equatable {
     /// Asks about the course or the book itself ("what will I learn in module 2?"): a chapter's
     /// learning objectives may answer it.
     public let aboutCourse: Bool
+    /// Asks how to do something or how to fix it: the book's commands and code are the answer.
+    public var asksHowOrFix: Bool { kind == .procedure || kind == .troubleshooting }
 
     /// Instruction phrases (lowercase word sequences) and what they ask for.
     static let simplerPhrases: [[String]] = longestFirst([
@@ -99,7 +101,7 @@ public struct QuestionIntent: Sendable, Equatable {
         let (kind, compared) = Self.kind(of: lower)
         self.kind = kind
         self.compared = compared
-        aboutCourse = Set(words.map { $0.trimmingCharacters(in: .punctuationCharacters) }).intersection(Self.courseWords).isEmpty == false
+        aboutCourse = !Self.courseWords.isDisjoint(with: words.map { $0.trimmingCharacters(in: .punctuationCharacters) })
     }
 
     /// Words of a question about the course rather than its subject.
