@@ -609,6 +609,38 @@ extension SelectionExplainerTests {
         #expect(why.contains("1. **Prepare the files**\n"), "\(why)")
     }
 
+    @Test func aBeginnerWhoNamesRowsOfATableGetsThoseRows() {
+        let table = """
+        Boards for running a model on the robot:
+
+        | Board | Inference Time | Use Case |
+        |---|---|---|
+        | Jetson Orin Nano (8GB) | ~80ms | Mobile robots |
+        | Jetson AGX Orin (64GB) | ~45ms | Humanoid robots |
+        | A100 (80GB) | ~8ms | Training |
+        | Planning | ~20ms | Planners |
+        """
+        func answer(_ profile: ReaderProfile?, _ question: String) -> String {
+            ExtractiveGenerator().compose(AnswerRequest(
+                question: question, passages: [SourcePassage(chunk: ExtractiveGeneratorTests.chunk(table, headings: ["Boards"]), score: 1)], profile: profile))
+        }
+        let question = "How fast does a Jetson AGX Orin run a model compared with an A100 board?"
+        let beginner = answer(ReaderProfile(softwareExperience: .beginner, hardwareExperience: .none, programmingBackground: nil, interests: []), question)
+        #expect(beginner.contains("- **Jetson AGX Orin (64GB)** — Inference Time: ~45ms") && beginner.contains("- **A100 (80GB)**"), "\(beginner)")
+        #expect(!beginner.contains("- **Jetson Orin Nano"), "\(beginner)")
+        #expect(beginner.contains("The table also lists Jetson Orin Nano (8GB) and Planning."), "\(beginner)")
+        // Other readers get the whole table, in the book's order.
+        let advanced = answer(ReaderProfile(softwareExperience: .advanced, hardwareExperience: .none, programmingBackground: nil, interests: []), question)
+        #expect(advanced.contains("- **Jetson Orin Nano (8GB)**") && !advanced.contains("The table also lists"), "\(advanced)")
+        // Common words, numbers alone or every row named: the whole table.
+        let rows = ["- **Planning** — Entry: a command", "- **Idle** — Entry: start", "- **3-4** — Milestone: Perception", "- **Bullet** — Speed: Fast"]
+        #expect(AnswerComposer.rowsNamed(in: rows, by: "Why is my planning node idle?") == nil)
+        #expect(AnswerComposer.rowsNamed(in: rows, by: "Planning takes how long?") == nil)  // only the question's first word is capitalised
+        #expect(AnswerComposer.rowsNamed(in: rows, by: "What happens in weeks 3-4?") == nil)
+        #expect(AnswerComposer.rowsNamed(in: rows, by: "How does the robot get back to Idle, and is Bullet fast?") == [1, 3])
+        #expect(AnswerComposer.rowsNamed(in: [rows[0], rows[1], rows[3]], by: "Compare Planning, Idle and Bullet.") == nil)  // all of them
+    }
+
     @Test func danglingFragmentsAreFound() {
         #expect(AnswerChecks.danglingFragments("The loop has three steps [1]:").count == 1)
         #expect(AnswerChecks.danglingFragments("This keeps the arm still [1].").count == 1)

@@ -571,6 +571,13 @@ struct AnswerComposer {
             // see code, and for steps and fixes; otherwise it goes, and so does the colon that
             // announced it.
             lines = Self.listLines(lines, keepingCode: !style.avoidsCode || intent.asksHowOrFix)
+            // A beginner who names rows of a table ("the Jetson AGX Orin compared with an A100")
+            // gets those rows; the others are named after them.
+            var otherRows: [String] = []
+            if block.kind == .table, style.level == .beginner, let named = Self.rowsNamed(in: lines, by: request.question) {
+                otherRows = lines.indices.filter { !named.contains($0) }.compactMap { Self.rowName(lines[$0]) }
+                lines = named.map { lines[$0] }
+            }
             var fenced = PassageBlocks.fencedLines(lines)
             // Beginners get the list's main points without their nested details, when it has
             // several; a single point keeps its details (they are what it says), and so does a
@@ -594,6 +601,7 @@ struct AnswerComposer {
             lines = lines.indices.map { index in
                 fenced[index] || Self.wordCount(lines[index]) <= 45 ? lines[index] : (Sentences.split(lines[index]).first ?? lines[index])
             }
+            if !otherRows.isEmpty { lines.append("\nThe table also lists " + EnglishList.joined(otherRows) + ".") }
             // A list needs what it lists: its lead-in, or else the heading it sits under.
             let lead = block.lead ?? (prefix.isEmpty && !continuesPrevious ? "**\(candidate.chunk.section)**:" : nil)
             if let lead {
@@ -608,6 +616,37 @@ struct AnswerComposer {
         case .formula:
             return prefix + (block.lead.map { $0 + "\n\n" } ?? "") + block.body + " " + cite
         }
+    }
+
+    /// The rows of a table (as ``PassageBlocks`` renders it, "- **Name** — Column: value; …")
+    /// whose names `question` says word for word, capitalised as a name ("Jetson AGX Orin" for a
+    /// row named "Jetson AGX Orin (64GB)", "Bullet", "A100"), or nil when it names none or all
+    /// of them. A capital that only opens the question doesn't make a name, and rows named by a
+    /// common word ("my planning node" for a row "Planning") or by numbers alone ("weeks 3-4",
+    /// which may ask about the rest of the schedule) are not named.
+    static func rowsNamed(in lines: [String], by question: String) -> [Int]? {
+        let words = MarkdownText.plain(question).split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let rows = lines.indices.filter { !lines[$0].hasPrefix(" ") && rowName(lines[$0]) != nil }
+        guard rows.count >= 2, rows.count == lines.count else { return nil }
+        let named = rows.filter { index in
+            guard let name = rowName(lines[index]) else { return false }
+            let bare = name.replacingOccurrences(of: #"\s*\([^)]*\)"#, with: "", options: .regularExpression)
+            let nameWords = bare.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            guard let first = bare.first, first.isUppercase || first.isNumber, bare.contains(where: \.isLetter),
+                  !nameWords.isEmpty, nameWords.count <= words.count else { return false }
+            let inner = bare.dropFirst().contains { $0.isUppercase || $0.isNumber }
+            return (0...(words.count - nameWords.count)).contains { start in
+                (start > 0 || inner) && Array(words[start..<(start + nameWords.count)]) == nameWords
+            }
+        }
+        return named.isEmpty || named.count == rows.count ? nil : named
+    }
+
+    /// "Jetson AGX Orin (64GB)" from "- **Jetson AGX Orin (64GB)** — Model Size: …", or nil.
+    static func rowName(_ line: String) -> String? {
+        guard line.hasPrefix("- **"), let end = line.dropFirst(4).range(of: "**") else { return nil }
+        let name = String(line.dropFirst(4)[..<end.lowerBound]).trimmingWhitespace()
+        return name.isEmpty ? nil : name
     }
 
     /// A list's lines with the code blocks nested under its items, or without them (then an

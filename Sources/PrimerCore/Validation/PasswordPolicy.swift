@@ -18,8 +18,7 @@ public enum PasswordPolicy {
     public static func check(_ password: String) throws(FieldProblem) {
         let problems = unmet(password)
         guard !problems.isEmpty else { return }
-        let list = problems.count == 1 ? problems[0] : problems.dropLast().joined(separator: ", ") + " and " + problems.last!
-        throw FieldProblem("must " + list)
+        throw FieldProblem("must " + EnglishList.joined(problems))
     }
 
     /// The rules `password` breaks, each as "must …" continues it.

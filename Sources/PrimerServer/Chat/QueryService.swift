@@ -292,7 +292,7 @@ struct QueryService {
             let shown = question.count > 120 ? question.prefix(117) + "…" : Substring(question)
             subject = "\"\(shown)\""
         } else {
-            subject = Self.list(missing)
+            subject = EnglishList.joined(missing)
         }
         return "The book doesn't cover \(subject)."
             + (hasClosest ? " The closest sections it has are listed below; they don't answer the question."
@@ -301,12 +301,7 @@ struct QueryService {
 
     /// The sentence that opens a partly covered answer.
     static func partlyCovered(missing: [String]) -> String {
-        "The book doesn't cover \(list(missing)), so this answers only the rest of your question.\n\n"
-    }
-
-    /// "A", "A and B", "A, B and C".
-    static func list(_ names: [String]) -> String {
-        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+        "The book doesn't cover \(EnglishList.joined(missing)), so this answers only the rest of your question.\n\n"
     }
 
     /// Records the query and builds the final response.
