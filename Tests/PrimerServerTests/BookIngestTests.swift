@@ -55,6 +55,24 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.allCases)
+    func pagesAnOlderPrimerReadDifferentlyAreIndexedAgain(db: TestDatabase) async throws {
+        let root = try Self.writeBook(Self.sample)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await withServer(db) { server in
+            _ = try await BookSync.ingest(directory: root.path, on: server.app)
+            // As an older Primer left it: the file's own hash, and chunks cut the old way.
+            try await server.sql.raw("UPDATE book_pages SET content_hash = 'file-hash-only' WHERE source_path = 'motors/servos.md'").run()
+            try await server.sql.raw("UPDATE book_chunks SET text = 'stale cut' WHERE source_path = 'motors/servos.md'").run()
+            let upgraded = try await BookSync.ingest(directory: root.path, on: server.app)
+            #expect(upgraded.updated == 1 && upgraded.unchanged == 2 && upgraded.added == 0, "\(upgraded)")
+            let texts = try await server.sql.raw("SELECT text FROM book_chunks WHERE source_path = 'motors/servos.md'").all()
+                .map { try $0.decode(column: "text", as: String.self) }
+            #expect(!texts.isEmpty && !texts.contains("stale cut") && texts.contains { $0.contains("position sensor") })
+            #expect(try await BookSync.ingest(directory: root.path, on: server.app) == IngestReport(unchanged: 3))
+        }
+    }
+
+    @Test(arguments: TestDatabase.allCases)
     func aFailureMidIngestLeavesThePreviousIndex(db: TestDatabase) async throws {
         let root = try Self.writeBook(Self.sample)
         defer { try? FileManager.default.removeItem(at: root) }

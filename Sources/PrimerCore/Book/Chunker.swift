@@ -1,3 +1,4 @@
+import Crypto
 /// A piece of a page that is indexed and cited: the text under one heading (or a part of
 /// it), with the heading path and the anchor that links to it.
 public struct BookChunk: Sendable, Equatable {
@@ -63,6 +64,19 @@ public struct Chunker: Sendable {
         var headings: [String]
         var anchor: String
         var lines: [MarkdownLine] = []
+    }
+
+    /// What a stored page must match to be left alone by the next ingest: its file, the
+    /// Markdown Primer made of it and the chunks cut from that. A new Primer that reads or cuts a
+    /// page differently (an MDX component now shown as a list, a code block kept whole) gives
+    /// a new fingerprint, so upgrading re-indexes exactly the pages that come out differently.
+    public func fingerprint(of page: BookPage, chunks: [BookChunk]) -> String {
+        var hash = SHA256()
+        for part in [page.contentHash, page.title, page.markdown] + chunks.flatMap({ $0.headings + [$0.id, $0.anchor, $0.text] }) {
+            hash.update(data: Array(part.utf8))
+            hash.update(data: [0])
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The chunks of `page`, in order.

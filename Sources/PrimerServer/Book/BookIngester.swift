@@ -15,10 +15,11 @@ struct IngestReport: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Stores a loaded book in the database incrementally: pages whose content hash is
-/// unchanged are skipped, changed pages get their chunks rebuilt, deleted files drop their
-/// pages and chunks. Everything happens in one transaction, so a crash or a kill mid-ingest
-/// leaves the previous index intact.
+/// Stores a loaded book in the database incrementally: pages whose fingerprint (file,
+/// Markdown and chunks: ``Chunker/fingerprint(of:chunks:)``) is unchanged are skipped,
+/// changed pages get their chunks rebuilt, deleted files drop their pages and chunks.
+/// Everything happens in one transaction, so a crash or a kill mid-ingest leaves the
+/// previous index intact.
 struct BookIngester {
     let chunker: Chunker
     /// Called after each page is processed: (pages done, pages total).
@@ -45,31 +46,35 @@ struct BookIngester {
                 report.removed += 1
             }
             // Changed pages release their slugs before any page takes a new one.
-            var changed: [(BookPage, BookPageRecord?)] = []
+            var changed: [(BookPage, BookPageRecord?, [BookChunk], String)] = []
             for page in book.pages {
+                let chunks = chunker.chunks(for: page)
+                let fingerprint = chunker.fingerprint(of: page, chunks: chunks)
                 if let record = storedByPath[page.sourcePath] {
-                    if record.contentHash == page.contentHash && record.slug == page.slug {
+                    if record.contentHash == fingerprint && record.slug == page.slug {
                         report.unchanged += 1
                         continue
                     }
                     record.slug = "~" + (record.id?.uuidString ?? UUID().uuidString)  // temporary, unique
                     try await record.save(on: db)
-                    changed.append((page, record))
+                    changed.append((page, record, chunks, fingerprint))
                 } else {
-                    changed.append((page, nil))
+                    changed.append((page, nil, chunks, fingerprint))
                 }
             }
-            for (index, (page, record)) in changed.enumerated() {
+            for (index, (page, record, pageChunks, fingerprint)) in changed.enumerated() {
                 try await BookChunkRecord.query(on: db).filter(\.$sourcePath == page.sourcePath).delete()
-                if let record {
-                    record.set(page)
-                    try await record.save(on: db)
+                let stored = record ?? BookPageRecord(page)
+                stored.set(page)
+                stored.contentHash = fingerprint
+                if record != nil {
+                    try await stored.save(on: db)
                     report.updated += 1
                 } else {
-                    try await BookPageRecord(page).create(on: db)
+                    try await stored.create(on: db)
                     report.added += 1
                 }
-                let chunks = chunker.chunks(for: page).map(BookChunkRecord.init)
+                let chunks = pageChunks.map(BookChunkRecord.init)
                 if !chunks.isEmpty { try await chunks.create(on: db) }
                 report.chunks += chunks.count
                 try afterPage(index)
