@@ -83,7 +83,7 @@ public enum BookLoader {
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         return BookPage(
             slug: slug.isEmpty ? "index" : slug, title: title, sourcePath: (folder + [name]).joined(separator: "/"),
-            position: position, folder: folder, markdown: body, contentHash: hash)
+            position: position, folder: folder, markdown: MDXComponents.expand(body), contentHash: hash)
     }
 
     /// The text of the first `# ` heading outside code blocks.
