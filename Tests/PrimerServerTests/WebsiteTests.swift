@@ -346,6 +346,27 @@ extension TestServer {
                                      contentHash: "h")).html
     }
 
+    @Test func nestedListsAndCodeUnderItemsRenderAsWritten() {
+        let html = Self.html("""
+        1. **Driver**
+           - Verify version:
+             ```bash
+             nvidia-smi
+             ```
+        2. **Toolkit**
+           - Download it
+        3. **Disk space**
+        """)
+        // The code block is a block (not inline text with its fences), and the items after
+        // nested ones stay at the top level, numbered on.
+        #expect(html.contains("nvidia-smi") && !html.contains("```"), "\(html)")
+        #expect(html.contains(#"<ol start="2">"#) || html.contains(#"<ol start=\"2\">"#), "\(html)")
+        let toolkit = try! #require(html.range(of: "Toolkit"))
+        let nested = html[..<toolkit.lowerBound].components(separatedBy: "<ul>").count - html[..<toolkit.lowerBound].components(separatedBy: "</ul>").count
+        #expect(nested == 0, "\(html)")  // every nested list before it is closed
+        #expect(html.contains("Disk space"))
+    }
+
     @Test func admonitionsTabsAndDetailsRenderAsComponents() {
         let html = Self.html("""
         import Tabs from '@theme/Tabs';

@@ -266,7 +266,7 @@ public enum PassageBlocks {
     }
 
     /// `- item` / `1. item` for a list line (nested items keep two spaces per level), or nil.
-    static func listItem(_ line: String) -> String? {
+    public static func listItem(_ line: String) -> String? {
         let indent = line.prefix { $0 == " " || $0 == "\t" }.count
         let trimmed = line.trimmingWhitespace()
         let nested = String(repeating: "  ", count: min(indent / 2, 3))

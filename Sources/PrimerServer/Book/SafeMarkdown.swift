@@ -7,11 +7,12 @@ enum SafeMarkdown {
     static let inlineMathMark = "\u{E000}"
 
     /// Escapes `<` and `>` outside code (Ink passes raw HTML through), turns `$$` blocks into
-    /// math code blocks and `$…$` into marked inline code, both holding the formula's TeX.
+    /// math code blocks and `$…$` into marked inline code, both holding the formula's TeX;
+    /// nested lists are reshaped for Ink (``InkLists``).
     static func prepare(_ lines: [String]) -> [String] {
         var output: [String] = []
         var formula: [String]?
-        for classified in MarkdownLine.classify(lines) {
+        for classified in MarkdownLine.classify(InkLists.reshape(lines)) {
             let line = classified.line
             if var open = formula {
                 open.append(line)
