@@ -609,6 +609,37 @@ extension SelectionExplainerTests {
         #expect(why.contains("1. **Prepare the files**\n"), "\(why)")
     }
 
+    @Test func aLongListOfGroupsKeepsTheGroupsAboutTheQuestion() {
+        let hardware = """
+        The robot's body has four parts:
+
+        - **Arms**: serial links with six joints
+          - Reach: half a metre to three metres
+          - Payload: five to three hundred kilograms
+          - Speed: one to two metres per second
+        - **Grippers**:
+          - Soft grippers: foam or fabric for delicate items
+          - Suction cups: vacuum-based for smooth surfaces
+          - Dexterous hands: several fingers
+        - **Sensors**: at the wrist
+          - Six-axis force sensing
+          - Torque limits
+        - **Bases**: wheels or legs
+          - Wheeled bases for flat floors
+        """
+        func answer(_ question: String) -> String {
+            ExtractiveGenerator().compose(AnswerRequest(
+                question: question, passages: [SourcePassage(chunk: ExtractiveGeneratorTests.chunk(hardware, headings: ["Hardware"]), score: 1)], profile: nil))
+        }
+        let hands = answer("Which robot hands can pick up fragile or smooth things?")
+        #expect(hands.contains("- Soft grippers: foam or fabric for delicate items") && hands.contains("- Suction cups"), "\(hands)")
+        #expect(!hands.contains("Payload") && !hands.contains("Torque limits"), "\(hands)")
+        #expect(hands.contains("The list also covers Arms, Sensors and Bases."), "\(hands)")
+        // A question about none of the groups in particular keeps the book's list as it is (up to ten lines).
+        let parts = answer("What parts does the robot's body have?")
+        #expect(parts.contains("- **Arms**") && !parts.contains("also covers"), "\(parts)")
+    }
+
     @Test func aBeginnerWhoNamesRowsOfATableGetsThoseRows() {
         let table = """
         Boards for running a model on the robot:

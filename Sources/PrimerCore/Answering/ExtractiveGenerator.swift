@@ -590,6 +590,13 @@ struct AnswerComposer {
                 }
                 fenced = PassageBlocks.fencedLines(lines)
             }
+            // A long list of groups (items with their own sub-items) keeps the groups about the question.
+            var omittedGroups: [String] = []
+            if intent.kind != .procedure, let groups = relevantGroups(lines, fenced: fenced) {
+                lines = groups.kept
+                omittedGroups = groups.omitted
+                fenced = PassageBlocks.fencedLines(lines)
+            }
             // At most ten items (a code block nested in the tenth stays whole).
             var kept = 0, end = lines.count
             for index in lines.indices where !fenced[index] {
@@ -602,6 +609,7 @@ struct AnswerComposer {
                 fenced[index] || Self.wordCount(lines[index]) <= 45 ? lines[index] : (Sentences.split(lines[index]).first ?? lines[index])
             }
             if !otherRows.isEmpty { lines.append("\nThe table also lists " + EnglishList.joined(otherRows) + ".") }
+            if !omittedGroups.isEmpty { lines.append("\nThe list also covers " + EnglishList.joined(omittedGroups) + ".") }
             // A list needs what it lists: its lead-in, or else the heading it sits under.
             let lead = block.lead ?? (prefix.isEmpty && !continuesPrevious ? "**\(candidate.chunk.section)**:" : nil)
             if let lead {
@@ -616,6 +624,47 @@ struct AnswerComposer {
         case .formula:
             return prefix + (block.lead.map { $0 + "\n\n" } ?? "") + block.body + " " + cite
         }
+    }
+
+    /// The groups of a list longer than ten lines whose top-level items have sub-items
+    /// ("- **End-Effectors**:" with its grippers under it), cut to those that hold the
+    /// question's words, the weightiest first while ten lines allow, shown in the book's
+    /// order, and the names of the groups left out; nil when the list is short, flat,
+    /// numbered (steps keep their order) or no group stands out.
+    func relevantGroups(_ lines: [String], fenced: [Bool]) -> (kept: [String], omitted: [String])? {
+        guard lines.indices.filter({ !fenced[$0] }).count > 10 else { return nil }
+        var groups: [[String]] = []
+        for (index, line) in lines.enumerated() {
+            if !fenced[index], !line.hasPrefix(" ") || groups.isEmpty { groups.append([line]) } else { groups[groups.count - 1].append(line) }
+        }
+        guard groups.count >= 2, groups.contains(where: { $0.count > 1 }),
+              groups.allSatisfy({ $0[0].hasPrefix("- ") || $0[0].hasPrefix("* ") || $0[0].hasPrefix("+ ") }) else { return nil }
+        let scores = groups.map { group in
+            let words = Set(TextTokenizer.terms(MarkdownText.plain(group.joined(separator: "\n"))))
+            return terms.reduce(0.0) { $0 + (words.contains($1) ? weights[$1] ?? 0 : 0) }
+        }
+        guard let best = scores.max(), best > 0, scores.filter({ $0 == best }).count < groups.count else { return nil }
+        var kept = Set<Int>(), size = 0
+        for index in groups.indices.sorted(by: { (scores[$0], -$0) > (scores[$1], -$1) }) where scores[index] >= best / 2 {
+            let lineCount = groups[index].filter { !$0.trimmingWhitespace().hasPrefix("```") }.count
+            if size + lineCount > 10, !kept.isEmpty { continue }
+            kept.insert(index)
+            size += lineCount
+        }
+        guard kept.count < groups.count else { return nil }
+        let omitted = groups.indices.filter { !kept.contains($0) }.map { Self.itemName(groups[$0][0]) }
+        return (groups.indices.filter(kept.contains).flatMap { groups[$0] }, omitted)
+    }
+
+    /// What a list item is about: its bold label, or its text up to a colon or dash
+    /// ("End-Effectors (Grippers)" from "- **End-Effectors (Grippers)**: …").
+    static func itemName(_ line: String) -> String {
+        let text = PassageBlocks.listItems(line).first ?? line
+        if text.hasPrefix("**"), let end = text.dropFirst(2).range(of: "**") { return String(text.dropFirst(2)[..<end.lowerBound]).trimmingWhitespace() }
+        let plain = MarkdownText.plain(text)
+        let cut = plain.firstIndex { $0 == ":" || $0 == "—" } ?? plain.endIndex
+        let words = plain[..<cut].split(separator: " ")
+        return words.prefix(8).joined(separator: " ")
     }
 
     /// The rows of a table (as ``PassageBlocks`` renders it, "- **Name** — Column: value; …")
