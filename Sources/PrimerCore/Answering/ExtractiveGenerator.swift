@@ -444,7 +444,8 @@ struct AnswerComposer {
             for position in [lead.block.position + neighbourOffset, lead.block.position - neighbourOffset] {
                 guard words < style.minimumWords,
                       let neighbour = candidates.first(where: { $0.passage == lead.passage && $0.block.position == position }),
-                      neighbour.block.kind != .code || style.includeCode, neighbour.block.kind != .formula || style.includeFormulas,
+                      neighbour.block.kind != .code || style.includeCode || (intent.asksHowOrFix && welcome(neighbour.block)),
+                      neighbour.block.kind != .formula || style.includeFormulas,
                       eligible(neighbour), !chosen.contains(where: { $0.passage == neighbour.passage && $0.block.position == position }),
                       !neighbour.facts.sentenceKeys.contains(where: { key in seenSentences.contains { Self.similarity($0, key) > 0.6 } })
                 else { continue }
