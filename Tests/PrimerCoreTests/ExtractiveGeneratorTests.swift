@@ -304,6 +304,7 @@ import Testing
         #expect(QuestionIntent(question: "Why do robots need encoders?").kind == .explanation)
         #expect(QuestionIntent(question: "Lidar vs depth camera: which is better indoors?").kind == .comparison)
         #expect(QuestionIntent(question: "What's the difference between topics and services?").compared == ["topics", "services"])
+        #expect(QuestionIntent(question: "How does the GPU planner compare to MoveIt OMPL in planning time?").compared == ["the gpu planner", "moveit ompl in"])
         #expect(QuestionIntent(question: "How do I install ROS 2 on Ubuntu?").kind == .procedure)
         #expect(QuestionIntent(question: "My node crashes with an error when I publish").kind == .troubleshooting)
         #expect(QuestionIntent(question: "My robot's feet slip on the floor. Which settings should I change?").kind == .troubleshooting)
@@ -607,6 +608,24 @@ extension SelectionExplainerTests {
         let why = answer(reader, "Why does the robot have to be prepared for Unity?")
         #expect(!why.contains("```") && !why.contains("robot.urdf"), "\(why)")
         #expect(why.contains("1. **Prepare the files**\n"), "\(why)")
+    }
+
+    @Test func theBestPassagesSectionComesWhole() {
+        func part(_ ordinal: Int, _ text: String, heading: String = "Motion planning") -> BookChunk {
+            BookChunk(id: "isaac#\(heading == "Motion planning" ? "motion-planning" : "other")~\(ordinal)", pageSlug: "isaac", pageTitle: "Isaac",
+                      sourcePath: "isaac.md", headings: ["Isaac", heading], anchor: heading == "Motion planning" ? "motion-planning" : "other",
+                      text: text, ordinal: ordinal)
+        }
+        let parts = [part(3, "The planner samples trajectories."), part(4, "| Planner | Time |\n|---|---|\n| OMPL | 2.5s |"),
+                     part(5, "It replans when obstacles move."), part(6, "Unrelated.", heading: "Sensors")]
+        let byID = Dictionary(uniqueKeysWithValues: parts.map { ($0.id, $0) })
+        let other = part(9, "Elsewhere.", heading: "Sensors")
+        let joined = SectionParts.joined([SourcePassage(chunk: parts[1], score: 0.9), SourcePassage(chunk: other, score: 0.5)], chunk: { byID[$0] })
+        #expect(joined.map(\.chunk.id) == ["isaac#motion-planning~4", "isaac#motion-planning~3", "isaac#motion-planning~5", "isaac#other~9"])
+        #expect(joined[1].score == 0.9 && joined[2].score == 0.9)
+        // A part already retrieved stays where it is; a neighbour under another heading is not the same section.
+        let present = SectionParts.joined([SourcePassage(chunk: parts[2], score: 1), SourcePassage(chunk: parts[1], score: 0.8)], chunk: { byID[$0] })
+        #expect(present.map(\.chunk.id) == ["isaac#motion-planning~5", "isaac#motion-planning~4"])
     }
 
     @Test func aFixGivenAsSeveralCommandsKeepsEachOfThem() {

@@ -121,7 +121,8 @@ public struct QuestionIntent: Sendable, Equatable {
 
     static func kind(of lower: String) -> (Kind, [String]) {
         let padded = " " + lower.filter { $0 != "?" } + " "
-        for marker in [" vs. ", " vs ", " versus ", " compared to ", " compared with "] where padded.containsPhrase(marker) {
+        for marker in [" vs. ", " vs ", " versus ", " compared to ", " compared with ", " compare to ", " compare with ", " compares to ", " compares with "]
+            where padded.containsPhrase(marker) {
             if let range = padded.range(of: marker) {
                 let left = padded[..<range.lowerBound].split(separator: " ").suffix(3).joined(separator: " ")
                 let right = padded[range.upperBound...].split(separator: " ").prefix(3).joined(separator: " ")

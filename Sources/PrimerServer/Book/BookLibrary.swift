@@ -30,6 +30,16 @@ final class BookLibrary: Sendable {
 
         static let empty = Snapshot(book: Book(pages: [], categories: []), chunks: [])
 
+        /// The passages an answer is composed from, for search hits that cover `question`:
+        /// the book's "What is X?" section first when asked what X is, and the best passage's
+        /// section whole (``SectionParts``).
+        func answerPassages(_ hits: [SearchHit], for question: String) -> [SourcePassage] {
+            let found = hits.compactMap { hit in chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
+            let byID = chunksByID
+            let chunk = { (id: String) in byID[id] }
+            return SectionParts.joined(definitionSections.leading(found, for: question, chunk: chunk), chunk: chunk)
+        }
+
         init(book: Book, chunks: [BookChunk], vectors: InMemoryVectorStore? = nil, embedder: (any Embedder)? = nil) {
             self.book = book
             self.chunks = chunks

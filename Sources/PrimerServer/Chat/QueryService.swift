@@ -106,13 +106,12 @@ struct QueryService {
             let result = try await search(query, question: input.query, limit: input.maxResults, chapter: input.chapter, in: snapshot)
             // (A partly covered question's hits are about its covered part alone.)
             coverage = result.coverage
-            let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
             if coverage.answers {
-                // "What is X": the book's own "What is X?" section leads.
-                passages = snapshot.definitionSections.leading(found, for: input.query, chunk: { snapshot.chunksByID[$0] })
+                passages = snapshot.answerPassages(result.hits, for: input.query)
             } else {
                 // Nothing is composed from them: they are offered as the closest reading, one per section.
                 passages = []
+                let found = result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } }
                 var seen = Set<String>()
                 closest = Self.sources(found.filter { seen.insert($0.chunk.url).inserted }.prefix(Self.closestLimit), role: .closest)
             }

@@ -44,9 +44,7 @@ struct AnswerEvaluation {
                                                           question: question, chunk: { snapshot.chunksByID[$0] })
             hits = result.hits.compactMap { snapshot.chunksByID[$0.id] }
             guard result.coverage.answers else { return Answer(text: "", sources: [], hits: hits) }
-            passages = snapshot.definitionSections.leading(
-                result.hits.compactMap { hit in snapshot.chunksByID[hit.id].map { SourcePassage(chunk: $0, score: hit.score) } },
-                for: question, chunk: { snapshot.chunksByID[$0] })
+            passages = snapshot.answerPassages(result.hits, for: question)
         }
         let found = selection.flatMap { SelectionLocator.passage(for: $0, chapter: nil, in: snapshot) } != nil
         let request = AnswerRequest(question: question, passages: passages, profile: profile, history: history,
