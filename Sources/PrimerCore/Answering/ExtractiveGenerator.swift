@@ -627,8 +627,8 @@ struct AnswerComposer {
         }
     }
 
-    /// The groups of a list longer than ten lines whose top-level items have sub-items
-    /// ("- **End-Effectors**:" with its grippers under it), cut to those that hold the
+    /// The groups of a list longer than ten lines whose top-level items are named in bold and
+    /// have sub-items ("- **End-Effectors**:" with its grippers under it), cut to those that hold the
     /// question's words, the weightiest first while ten lines allow, shown in the book's
     /// order, and the names of the groups left out; nil when the list is short, flat,
     /// numbered (steps keep their order) or no group stands out.
@@ -638,8 +638,9 @@ struct AnswerComposer {
         for (index, line) in lines.enumerated() {
             if !fenced[index], !line.hasPrefix(" ") || groups.isEmpty { groups.append([line]) } else { groups[groups.count - 1].append(line) }
         }
+        // Peer items named in bold ("- **Grippers**:"), not the fields of one record ("- Cause: …").
         guard groups.count >= 2, groups.contains(where: { $0.count > 1 }),
-              groups.allSatisfy({ $0[0].hasPrefix("- ") || $0[0].hasPrefix("* ") || $0[0].hasPrefix("+ ") }) else { return nil }
+              groups.allSatisfy({ $0[0].hasPrefix("- **") || $0[0].hasPrefix("* **") || $0[0].hasPrefix("+ **") }) else { return nil }
         let scores = groups.map { group in
             let words = Set(TextTokenizer.terms(MarkdownText.plain(group.joined(separator: "\n"))))
             return terms.reduce(0.0) { $0 + (words.contains($1) ? weights[$1] ?? 0 : 0) }
