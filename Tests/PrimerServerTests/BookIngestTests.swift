@@ -24,6 +24,17 @@ import Testing
         "motors/steppers.mdx": "import Tabs from '@theme/Tabs';\n\n# Stepper motors\n\n:::note\nSteppers move in steps.\n:::\n",
     ]
 
+    /// Runs `body` on a server on `db` that has ingested the sample book, written to a
+    /// temporary folder (`root`) that is removed afterwards.
+    func withIngestedSample(_ db: TestDatabase, _ body: (TestServer, URL) async throws -> Void) async throws {
+        let root = try Self.writeBook(Self.sample)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await withServer(db) { server in
+            _ = try await BookSync.ingest(directory: root.path, on: server.app)
+            try await body(server, root)
+        }
+    }
+
     func chunkCount(_ server: TestServer) async throws -> Int? {
         try await server.sql.raw("SELECT COUNT(*) AS n FROM book_chunks").first()?.decode(column: "n", as: Int.self)
     }
@@ -56,10 +67,7 @@ import Testing
 
     @Test(arguments: TestDatabase.allCases)
     func pagesAnOlderPrimerReadDifferentlyAreIndexedAgain(db: TestDatabase) async throws {
-        let root = try Self.writeBook(Self.sample)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try await withServer(db) { server in
-            _ = try await BookSync.ingest(directory: root.path, on: server.app)
+        try await withIngestedSample(db) { server, root in
             // As an older Primer left it: the file's own hash, and chunks cut the old way.
             try await server.sql.raw("UPDATE book_pages SET content_hash = 'file-hash-only' WHERE source_path = 'motors/servos.md'").run()
             try await server.sql.raw("UPDATE book_chunks SET text = 'stale cut' WHERE source_path = 'motors/servos.md'").run()
@@ -74,10 +82,7 @@ import Testing
 
     @Test(arguments: TestDatabase.allCases)
     func aFailureMidIngestLeavesThePreviousIndex(db: TestDatabase) async throws {
-        let root = try Self.writeBook(Self.sample)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try await withServer(db) { server in
-            _ = try await BookSync.ingest(directory: root.path, on: server.app)
+        try await withIngestedSample(db) { server, root in
             let before = try await server.sql.raw("SELECT id, text FROM book_chunks ORDER BY id").all()
                 .map { try $0.decode(column: "text", as: String.self) }
             for (path, text) in ["intro.md": "# Welcome\n\nNew intro.", "motors/servos.md": "# Servos\n\nNew servos."] {
@@ -99,10 +104,7 @@ import Testing
 
     @Test(arguments: TestDatabase.allCases)
     func bookAPIServesTheTableOfContentsAndPages(db: TestDatabase) async throws {
-        let root = try Self.writeBook(Self.sample)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try await withServer(db) { server in
-            _ = try await BookSync.ingest(directory: root.path, on: server.app)
+        try await withIngestedSample(db) { server, _ in
             let toc = try await server.send(.GET, "/api/v1/book")
             #expect(toc.status == .ok)
             #expect(toc.json["pages"] as? Int == 3)

@@ -576,7 +576,7 @@ struct AnswerComposer {
             // gets those rows; the others are named after them.
             var otherRows: [String] = []
             if block.kind == .table, style.level == .beginner, let named = Self.rowsNamed(in: lines, by: request.question) {
-                otherRows = lines.indices.filter { !named.contains($0) }.compactMap { Self.rowName(lines[$0]) }
+                otherRows = lines.indices.filter { !named.contains($0) }.compactMap { Self.boldLabel(lines[$0]) }
                 lines = named.map { lines[$0] }
             }
             var fenced = PassageBlocks.fencedLines(lines)
@@ -639,8 +639,7 @@ struct AnswerComposer {
             if !fenced[index], !line.hasPrefix(" ") || groups.isEmpty { groups.append([line]) } else { groups[groups.count - 1].append(line) }
         }
         // Peer items named in bold ("- **Grippers**:"), not the fields of one record ("- Cause: …").
-        guard groups.count >= 2, groups.contains(where: { $0.count > 1 }),
-              groups.allSatisfy({ $0[0].hasPrefix("- **") || $0[0].hasPrefix("* **") || $0[0].hasPrefix("+ **") }) else { return nil }
+        guard groups.count >= 2, groups.contains(where: { $0.count > 1 }), groups.allSatisfy({ Self.boldLabel($0[0]) != nil }) else { return nil }
         let scores = groups.map { group in
             let words = Set(TextTokenizer.terms(MarkdownText.plain(group.joined(separator: "\n"))))
             return terms.reduce(0.0) { $0 + (words.contains($1) ? weights[$1] ?? 0 : 0) }
@@ -654,19 +653,8 @@ struct AnswerComposer {
             size += lineCount
         }
         guard kept.count < groups.count else { return nil }
-        let omitted = groups.indices.filter { !kept.contains($0) }.map { Self.itemName(groups[$0][0]) }
+        let omitted = groups.indices.filter { !kept.contains($0) }.compactMap { Self.boldLabel(groups[$0][0]) }
         return (groups.indices.filter(kept.contains).flatMap { groups[$0] }, omitted)
-    }
-
-    /// What a list item is about: its bold label, or its text up to a colon or dash
-    /// ("End-Effectors (Grippers)" from "- **End-Effectors (Grippers)**: …").
-    static func itemName(_ line: String) -> String {
-        let text = PassageBlocks.listItems(line).first ?? line
-        if text.hasPrefix("**"), let end = text.dropFirst(2).range(of: "**") { return String(text.dropFirst(2)[..<end.lowerBound]).trimmingWhitespace() }
-        let plain = MarkdownText.plain(text)
-        let cut = plain.firstIndex { $0 == ":" || $0 == "—" } ?? plain.endIndex
-        let words = plain[..<cut].split(separator: " ")
-        return words.prefix(8).joined(separator: " ")
     }
 
     /// The rows of a table (as ``PassageBlocks`` renders it, "- **Name** — Column: value; …")
@@ -677,10 +665,10 @@ struct AnswerComposer {
     /// which may ask about the rest of the schedule) are not named.
     static func rowsNamed(in lines: [String], by question: String) -> [Int]? {
         let words = MarkdownText.plain(question).split { !$0.isLetter && !$0.isNumber }.map(String.init)
-        let rows = lines.indices.filter { !lines[$0].hasPrefix(" ") && rowName(lines[$0]) != nil }
-        guard rows.count >= 2, rows.count == lines.count else { return nil }
-        let named = rows.filter { index in
-            guard let name = rowName(lines[index]) else { return false }
+        let names = lines.map { $0.hasPrefix(" ") ? nil : boldLabel($0) }
+        guard names.count >= 2, !names.contains(nil) else { return nil }
+        let named = lines.indices.filter { index in
+            guard let name = names[index] else { return false }
             let bare = name.replacingOccurrences(of: #"\s*\([^)]*\)"#, with: "", options: .regularExpression)
             let nameWords = bare.split { !$0.isLetter && !$0.isNumber }.map(String.init)
             guard let first = bare.first, first.isUppercase || first.isNumber, bare.contains(where: \.isLetter),
@@ -690,13 +678,17 @@ struct AnswerComposer {
                 (start > 0 || inner) && Array(words[start..<(start + nameWords.count)]) == nameWords
             }
         }
-        return named.isEmpty || named.count == rows.count ? nil : named
+        return named.isEmpty || named.count == lines.count ? nil : named
     }
 
-    /// "Jetson AGX Orin (64GB)" from "- **Jetson AGX Orin (64GB)** — Model Size: …", or nil.
-    static func rowName(_ line: String) -> String? {
-        guard line.hasPrefix("- **"), let end = line.dropFirst(4).range(of: "**") else { return nil }
-        let name = String(line.dropFirst(4)[..<end.lowerBound]).trimmingWhitespace()
+    /// The bold name a list item opens with: "Jetson AGX Orin (64GB)" from "- **Jetson AGX
+    /// Orin (64GB)** — Model Size: …", "End-Effectors (Grippers)" from "* **End-Effectors
+    /// (Grippers)**:"; nil for a numbered item, one that doesn't open in bold, or a line that
+    /// is no item.
+    static func boldLabel(_ line: String) -> String? {
+        guard let item = PassageBlocks.listItem(line)?.trimmingWhitespace(), item.hasPrefix("- **"),
+              let close = item.dropFirst(4).range(of: "**") else { return nil }
+        let name = item.dropFirst(4)[..<close.lowerBound].trimmingWhitespace()
         return name.isEmpty ? nil : name
     }
 

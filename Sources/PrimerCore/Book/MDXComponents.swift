@@ -201,10 +201,10 @@ public enum MDXComponents {
             if entries.allSatisfy({ if case .object = $0.value { return true }; return false }) {
                 return entries.enumerated().flatMap { offset, entry -> [String] in
                     guard case let .object(inner) = entry.value else { return [] }
-                    return (offset > 0 ? [""] : []) + ["**\(humanised(entry.key)):**", ""] + fieldLines(inner, depth: 0)
+                    return (offset > 0 ? [""] : []) + ["**\(humanised(entry.key)):**", ""] + fieldLines(inner)
                 }
             }
-            return fieldLines(entries, depth: 0)
+            return fieldLines(entries)
         default:
             return inline(value).map { item("", $0) } ?? []
         }
@@ -212,8 +212,8 @@ public enum MDXComponents {
 
     /// One object of a list: its headline, then its other fields as a list.
     static func objectLines(_ entries: [(key: String, value: JSValue)]) -> [String] {
-        guard let (headline, rest) = headline(of: entries) else { return fieldLines(entries, depth: 0) }
-        let fields = fieldLines(rest, depth: 0)
+        guard let (headline, rest) = headline(of: entries) else { return fieldLines(entries) }
+        let fields = fieldLines(rest)
         guard !fields.isEmpty else { return item("", headline) }
         let lead = headline.hasSuffix("**") ? String(headline.dropLast(2)) + ":**" : headline + ":"
         return [lead, ""] + fields
@@ -229,32 +229,28 @@ public enum MDXComponents {
         return (step + shown, entries.filter { $0.key != headKey })
     }
 
-    /// An object's fields as "- Key: value" items at `depth` (two spaces each).
-    static func fieldLines(_ entries: [(key: String, value: JSValue)], depth: Int) -> [String] {
-        let indent = String(repeating: "  ", count: depth)
+    /// An object's fields as "- Key: value" items; a list or record in a field as items under
+    /// it, each on one line (``inline(_:)``).
+    static func fieldLines(_ entries: [(key: String, value: JSValue)]) -> [String] {
         var lines: [String] = []
         for (key, value) in entries where !skippedKeys.contains(key) {
             let label = humanised(key)
             switch value {
             case .string, .number:
                 guard let text = value.text?.trimmingWhitespace(), !text.isEmpty else { continue }
-                lines += item(indent, "\(label): " + (isCommand(key) ? code(text) : text))
+                lines += item("", "\(label): " + (isCommand(key) ? code(text) : text))
             case .array(let items):
                 let texts = items.compactMap { isCommand(key) ? $0.text.map(code) : inline($0) }
                 guard !texts.isEmpty else { continue }
-                if depth >= 1 {
-                    lines += item(indent, "\(label): " + texts.joined(separator: ", "))
-                } else {
-                    lines += ["\(indent)- \(label):"] + texts.flatMap { item(indent + "  ", $0) }
-                }
+                lines += ["- \(label):"] + texts.flatMap { item("  ", $0) }
             case .object(let inner):
                 let fields = inner.filter { !skippedKeys.contains($0.key) }
                 guard let text = inline(.object(fields)) else { continue }
-                if depth >= 1 || fields.allSatisfy({ $0.value.text != nil }) {
-                    lines += item(indent, "\(label): " + text)
+                if fields.allSatisfy({ $0.value.text != nil }) {
+                    lines += item("", "\(label): " + text)
                 } else {
-                    lines += ["\(indent)- \(label):"] + fields.compactMap { field in
-                        inline(field.value).map { "\(indent)  - \(humanised(field.key)): " + $0.replacingOccurrences(of: "\n", with: " ") }
+                    lines += ["- \(label):"] + fields.compactMap { field in
+                        inline(field.value).map { "  - \(humanised(field.key)): " + $0.replacingOccurrences(of: "\n", with: " ") }
                     }
                 }
             case .bool, .null:
@@ -275,9 +271,8 @@ public enum MDXComponents {
             let texts = items.compactMap(inline)
             return texts.isEmpty ? nil : texts.joined(separator: ", ")
         case .object(let entries):
-            let shown = entries.filter { !skippedKeys.contains($0.key) }
             let head = headline(of: entries)
-            let fields = (head?.1 ?? shown).filter { !skippedKeys.contains($0.key) }.compactMap { field -> String? in
+            let fields = (head?.1 ?? entries).filter { !skippedKeys.contains($0.key) }.compactMap { field -> String? in
                 let text = isCommand(field.key) ? field.value.text.map(code) : inline(field.value)
                 return text.map { "\(humanised(field.key).lowercased()) \($0)" }
             }
