@@ -714,6 +714,8 @@ extension SelectionExplainerTests {
         #expect(AnswerComposer.rowsNamed(in: rows, by: "Planning takes how long?") == nil)  // only the question's first word is capitalised
         #expect(AnswerComposer.rowsNamed(in: rows, by: "What happens in weeks 3-4?") == nil)
         #expect(AnswerComposer.rowsNamed(in: rows, by: "How does the robot get back to Idle, and is Bullet fast?") == [1, 3])
+        #expect(AnswerComposer.rowsNamed(in: ["- **cuMotion (GPU)** — Time: 0.15s", "- **MoveIt OMPL (CPU)** — Time: 2.5s", "- **Pilz** — Time: 1.8s"],
+                                         by: "How does cuMotion's planner compare to MoveIt OMPL?") == [0, 1])
         #expect(AnswerComposer.rowsNamed(in: [rows[0], rows[1], rows[3]], by: "Compare Planning, Idle and Bullet.") == nil)  // all of them
     }
 

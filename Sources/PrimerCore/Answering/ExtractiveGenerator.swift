@@ -659,7 +659,7 @@ struct AnswerComposer {
 
     /// The rows of a table (as ``PassageBlocks`` renders it, "- **Name** — Column: value; …")
     /// whose names `question` says word for word, capitalised as a name ("Jetson AGX Orin" for a
-    /// row named "Jetson AGX Orin (64GB)", "Bullet", "A100"), or nil when it names none or all
+    /// row named "Jetson AGX Orin (64GB)", "Bullet", "A100", "cuMotion"), or nil when it names none or all
     /// of them. A capital that only opens the question doesn't make a name, and rows named by a
     /// common word ("my planning node" for a row "Planning") or by numbers alone ("weeks 3-4",
     /// which may ask about the rest of the schedule) are not named.
@@ -671,9 +671,9 @@ struct AnswerComposer {
             guard let name = names[index] else { return false }
             let bare = name.replacingOccurrences(of: #"\s*\([^)]*\)"#, with: "", options: .regularExpression)
             let nameWords = bare.split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            guard let first = bare.first, first.isUppercase || first.isNumber, bare.contains(where: \.isLetter),
+            let inner = bare.dropFirst().contains { $0.isUppercase || $0.isNumber }  // "A100", "cuMotion"
+            guard let first = bare.first, first.isUppercase || first.isNumber || inner, bare.contains(where: \.isLetter),
                   !nameWords.isEmpty, nameWords.count <= words.count else { return false }
-            let inner = bare.dropFirst().contains { $0.isUppercase || $0.isNumber }
             return (0...(words.count - nameWords.count)).contains { start in
                 (start > 0 || inner) && Array(words[start..<(start + nameWords.count)]) == nameWords
             }
